@@ -39,7 +39,7 @@ public final class Json {
   private Json() {}
 
   /** Reads the value at the parser's current token as a tree, leaving the parser after it. */
-  static JsonNode readTree(JsonParser p) throws IOException {
+  public static JsonNode readTree(JsonParser p) throws IOException {
     JsonNode n = TREE_IN_STREAM.readTree(p);
     return n;
   }

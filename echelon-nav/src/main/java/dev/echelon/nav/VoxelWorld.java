@@ -45,7 +45,8 @@ public final class VoxelWorld {
       int y = wallsXyzt[i + 1];
       int z = wallsXyzt[i + 2];
       if (x < 0 || y < 0 || z < 0 || x >= sx || y >= sy || z >= sz) continue;
-      types[(z * sy + y) * sx + x] = (byte) wallsXyzt[i + 3];
+      int t = wallsXyzt[i + 3];
+      types[(z * sy + y) * sx + x] = (byte) (t >= 0 && t <= 255 ? t : 0); // unknown types do not collide
     }
     return new VoxelWorld(sx, sy, sz, voxelSize, types);
   }

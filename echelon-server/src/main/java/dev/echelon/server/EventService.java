@@ -1,0 +1,53 @@
+package dev.echelon.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code GET /events}: the live stream for viewers (PROTOCOL.md §3). The SSE text is written by
+ * hand so that every event is one {@code data:} line and each flush reaches the browser at once.
+ */
+final class EventService implements HttpService {
+  private static final byte[] PREAMBLE = "retry: 1000\n: connected\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final Broadcaster broadcaster;
+  private final Duration keepalive;
+  private final Metrics metrics;
+
+  EventService(Broadcaster broadcaster, Duration keepalive, Metrics metrics) {
+    this.broadcaster = broadcaster;
+    this.keepalive = keepalive;
+    this.metrics = metrics;
+  }
+
+  @Override public void routing(HttpRules rules) {
+    rules.get("/", this::stream);
+  }
+
+  private void stream(ServerRequest req, ServerResponse res) {
+    SseClient client = broadcaster.connect();
+    if (client == null) {
+      ErrorMapping.send(res, Status.SERVICE_UNAVAILABLE_503.code(), "the server is shutting down; reconnect shortly");
+      return;
+    }
+    metrics.sseConnections.increment();
+    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+    res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+    try (OutputStream out = res.outputStream()) {
+      client.serve(out, keepalive, PREAMBLE);
+    } catch (Exception e) {
+      // the viewer went away or was dropped; nothing to answer
+    } finally {
+      broadcaster.disconnect(client);
+      Thread.interrupted(); // do not leak our interrupt into the server's connection handling
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.echelon.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar echelon-server.jar [--host HOST] [--port PORT]}; configuration in PROTOCOL.md §5. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    ServerConfig config;
+    try {
+      config = ServerConfig.load(args, System.getenv(), Path.of(".env"));
+    } catch (IllegalArgumentException e) {
+      System.err.println("echelon-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    EchelonServer server;
+    try {
+      server = EchelonServer.start(config);
+    } catch (RuntimeException e) {
+      System.err.println("echelon-server: cannot start on " + config.host() + ":" + config.port() + ": " + e.getMessage()
+          + "\n  Is another server on that port? Pick another with --port or ECHELON_PORT.");
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "echelon-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.echelon.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.echelon.core.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Small helpers shared by the services for JSON answers and bodies. */
+final class Responses {
+  private Responses() {}
+
+  static void json(ServerResponse res, Object value) {
+    try {
+      json(res, Json.mapper().writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  static void json(ServerResponse res, byte[] body) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.send(body);
+  }
+
+  /** The decoded request body, at most {@code limit} bytes. */
+  static byte[] body(ServerRequest req, long limit) {
+    if (!req.content().hasEntity()) throw ApiException.badRequest("a JSON request body is required");
+    return GzipDecoding.readAll(req.content().inputStream(), limit);
+  }
+}

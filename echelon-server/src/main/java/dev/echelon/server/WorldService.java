@@ -1,0 +1,62 @@
+package dev.echelon.server;
+
+import dev.echelon.core.WorldHash;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+
+/** {@code /worlds/{hash}}: store a world once, then refer to it by hash. */
+final class WorldService implements HttpService {
+  private static final Logger LOG = System.getLogger(WorldService.class.getName());
+
+  private final WorldStore store;
+  private final PushAuth auth;
+  private final Metrics metrics;
+  private final long maxDecodedBytes;
+
+  WorldService(WorldStore store, PushAuth auth, Metrics metrics, long maxDecodedBytes) {
+    this.store = store;
+    this.auth = auth;
+    this.metrics = metrics;
+    this.maxDecodedBytes = maxDecodedBytes;
+  }
+
+  @Override public void routing(HttpRules rules) {
+    rules.put("/{hash}", this::put)
+        .head("/{hash}", this::head)
+        .get("/{hash}", this::get);
+  }
+
+  private void put(ServerRequest req, ServerResponse res) {
+    auth.check(req);
+    String hash = hash(req);
+    byte[] body = Responses.body(req, maxDecodedBytes);
+    StoredWorld w = store.put(hash, body);
+    metrics.worldsStored.increment();
+    LOG.log(Level.INFO, "world " + w.hash() + " stored (" + w.json().length + " bytes)");
+    Responses.json(res, Map.of("status", "ok", "world_hash", w.hash()));
+  }
+
+  private void head(ServerRequest req, ServerResponse res) {
+    res.status(store.contains(hash(req)) ? Status.OK_200 : Status.NOT_FOUND_404).send();
+  }
+
+  private void get(ServerRequest req, ServerResponse res) {
+    String hash = hash(req);
+    StoredWorld w = store.find(hash).orElseThrow(() -> ApiException.notFound("world " + hash + " is not stored"));
+    Responses.json(res, w.json());
+  }
+
+  private static String hash(ServerRequest req) {
+    String hash = req.path().pathParameters().get("hash");
+    if (!WorldHash.isValid(hash)) {
+      throw ApiException.badRequest("world hash must be 16 lowercase hex digits, got \"" + hash + "\"");
+    }
+    return hash;
+  }
+}

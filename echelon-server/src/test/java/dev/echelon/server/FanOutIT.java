@@ -1,0 +1,89 @@
+package dev.echelon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echelon.core.Json;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SSE fan-out under stalled and surplus viewers. */
+class FanOutIT {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path runs;
+
+  static String world(TestServer s) {
+    ObjectNode w = Json.mapper().createObjectNode();
+    w.putArray("size").add(4).add(4).add(4);
+    return s.putWorld(w).json().get("world_hash").asText();
+  }
+
+  /** A viewer that connects, sends its request, and never reads a byte. */
+  static Socket stalledViewer(int port) throws Exception {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
+  @Test
+  void aStalledViewerNeitherDelaysPushesNorOtherViewersAndIsDropped() throws Exception {
+    try (TestServer s = TestServer.start(runs); SseReader healthy = new SseReader(s.url("/events"));
+        Socket stalled = stalledViewer(s.server.port())) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (s.get("/health").json().get("clients").asInt() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+      assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(2);
+      String hash = world(s);
+      String frames = "[" + ("{\"payload\":\"" + "x".repeat(20_000) + "\"},").repeat(49) + "{\"last\":true}]";
+      long slowest = 0;
+      for (int i = 0; i < 50; i++) {
+        long t0 = System.nanoTime();
+        TestServer.Answer a = s.post("/push", "{\"replay_id\":\"stall\",\"world_ref\":\"" + hash + "\",\"chunk_index\":" + i
+            + ",\"chunk_count\":50,\"frames\":" + frames + "}");
+        slowest = Math.max(slowest, System.nanoTime() - t0);
+        assertThat(a.status()).isEqualTo(200);
+      }
+      // A push waits for no viewer: even the slowest one returned before the stalled viewer's timeout.
+      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
+      assertThat(healthy.next(WAIT).name()).isEqualTo("replay_start");
+      for (int i = 0; i < 50; i++) assertThat(healthy.next(WAIT).json().get("chunk_index").asInt()).isEqualTo(i);
+      assertThat(healthy.next(WAIT).name()).isEqualTo("replay_end");
+      deadline = System.nanoTime() + WAIT.toNanos();
+      while (s.get("/health").json().get("clients").asInt() > 1 && System.nanoTime() < deadline) Thread.sleep(20);
+      assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(1);
+      assertThat(s.get("/metrics").body()).containsPattern("echelon_viewers_dropped_total [1-9]");
+    }
+  }
+
+  @Test
+  void theSeventeenthViewerEvictsTheOldest() throws Exception {
+    try (TestServer s = TestServer.start(runs)) {
+      List<SseReader> viewers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 17; i++) viewers.add(new SseReader(s.url("/events")));
+        assertThat(viewers.get(0).awaitEnd(WAIT)).as("oldest viewer's stream ended").isTrue();
+        assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(16);
+        String hash = world(s);
+        s.post("/push", "{\"replay_id\":\"e\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,\"chunk_count\":1,\"frames\":[]}");
+        for (int i = 1; i < 17; i++) assertThat(viewers.get(i).next(WAIT).name()).isEqualTo("replay_start");
+        assertThat(viewers.get(0).events).isEmpty();
+        assertThat(s.get("/metrics").body()).contains("echelon_viewers_evicted_total 1");
+      } finally {
+        viewers.forEach(SseReader::close);
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.echelon.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.echelon.core.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okio.BufferedSource;
+
+/** A real SSE client on its own thread that parses the stream line by line, as a browser does. */
+final class SseReader implements AutoCloseable {
+  /** One received event. */
+  record Event(long id, String name, String data) {
+    JsonNode json() {
+      try {
+        return Json.mapper().readTree(data);
+      } catch (IOException e) {
+        throw new AssertionError("event data is not JSON: " + data, e);
+      }
+    }
+  }
+
+  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  final List<String> comments = new ArrayList<>();
+  volatile int status;
+  private final CountDownLatch connected = new CountDownLatch(1);
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private static final OkHttpClient HTTP = new OkHttpClient.Builder().readTimeout(Duration.ZERO).build();
+  private final Call call;
+  private final Thread thread;
+
+  SseReader(String url) {
+    this(url, null);
+  }
+
+  SseReader(String url, String lastEventId) {
+    Request.Builder req = new Request.Builder().url(url).header("Accept", "text/event-stream");
+    if (lastEventId != null) req.header("Last-Event-ID", lastEventId);
+    call = HTTP.newCall(req.build());
+    thread = Thread.ofPlatform().daemon().name("sse-reader").start(this::run);
+    try {
+      if (!connected.await(10, TimeUnit.SECONDS)) throw new AssertionError("SSE connect timed out: " + url);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private void run() {
+    try (Response response = call.execute()) {
+      status = response.code();
+      BufferedSource in = response.body().source();
+      long id = -1;
+      String name = "message";
+      StringBuilder data = null;
+      String line;
+      while ((line = in.readUtf8Line()) != null) {
+        if (line.isEmpty()) {
+          if (data != null) events.add(new Event(id, name, data.toString()));
+          name = "message";
+          data = null;
+        } else if (line.startsWith(":") || line.startsWith("retry:")) {
+          synchronized (comments) {
+            comments.add(line);
+          }
+          connected.countDown();
+        } else if (line.startsWith("id: ")) {
+          id = Long.parseLong(line.substring(4));
+        } else if (line.startsWith("event: ")) {
+          name = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          if (data != null) data.append('\n');
+          else data = new StringBuilder();
+          data.append(line, 6, line.length());
+        }
+      }
+    } catch (IOException e) {
+      // stream closed
+    } finally {
+      connected.countDown();
+      ended.countDown();
+    }
+  }
+
+  Event next(Duration timeout) {
+    try {
+      Event e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (e == null) throw new AssertionError("no SSE event within " + timeout);
+      return e;
+    } catch (InterruptedException ex) {
+      throw new AssertionError(ex);
+    }
+  }
+
+  /** True when the server ended the stream within the timeout. */
+  boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  int commentCount() {
+    synchronized (comments) {
+      return comments.size();
+    }
+  }
+
+  @Override public void close() {
+    call.cancel();
+  }
+}
