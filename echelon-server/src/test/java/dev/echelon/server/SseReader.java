@@ -17,10 +17,10 @@ import okhttp3.Response;
 import okio.BufferedSource;
 
 /** A real SSE client on its own thread that parses the stream line by line, as a browser does. */
-final class SseReader implements AutoCloseable {
+public final class SseReader implements AutoCloseable {
   /** One received event. */
-  record Event(long id, String name, String data) {
-    JsonNode json() {
+  public record Event(long id, String name, String data) {
+    public JsonNode json() {
       try {
         return Json.mapper().readTree(data);
       } catch (IOException e) {
@@ -29,8 +29,8 @@ final class SseReader implements AutoCloseable {
     }
   }
 
-  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-  final List<String> comments = new ArrayList<>();
+  public final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  public final List<String> comments = new ArrayList<>();
   volatile int status;
   private final CountDownLatch connected = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -38,11 +38,11 @@ final class SseReader implements AutoCloseable {
   private final Call call;
   private final Thread thread;
 
-  SseReader(String url) {
+  public SseReader(String url) {
     this(url, null);
   }
 
-  SseReader(String url, String lastEventId) {
+  public SseReader(String url, String lastEventId) {
     Request.Builder req = new Request.Builder().url(url).header("Accept", "text/event-stream");
     if (lastEventId != null) req.header("Last-Event-ID", lastEventId);
     call = HTTP.newCall(req.build());
@@ -90,7 +90,7 @@ final class SseReader implements AutoCloseable {
     }
   }
 
-  Event next(Duration timeout) {
+  public Event next(Duration timeout) {
     try {
       Event e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (e == null) throw new AssertionError("no SSE event within " + timeout);
@@ -101,11 +101,11 @@ final class SseReader implements AutoCloseable {
   }
 
   /** True when the server ended the stream within the timeout. */
-  boolean awaitEnd(Duration timeout) throws InterruptedException {
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
     return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  int commentCount() {
+  public int commentCount() {
     synchronized (comments) {
       return comments.size();
     }

@@ -20,30 +20,30 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /** A real server on an ephemeral port plus a real HTTP client, for IT classes. */
-final class TestServer implements AutoCloseable {
-  static final MediaType JSON = MediaType.get("application/json");
+public final class TestServer implements AutoCloseable {
+  public static final MediaType JSON = MediaType.get("application/json");
 
-  final EchelonServer server;
-  final OkHttpClient http = new OkHttpClient.Builder()
+  public final EchelonServer server;
+  public final OkHttpClient http = new OkHttpClient.Builder()
       .readTimeout(Duration.ofSeconds(30))
       .retryOnConnectionFailure(false)
       .build();
 
-  TestServer(ServerConfig config) {
+  public TestServer(ServerConfig config) {
     this.server = EchelonServer.start(config);
   }
 
-  static TestServer start(Path runsDir) {
+  public static TestServer start(Path runsDir) {
     return new TestServer(ServerConfig.forTesting(runsDir));
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.port() + path;
   }
 
   /** A plain answer: status and body text. */
-  record Answer(int status, String body) {
-    JsonNode json() {
+  public record Answer(int status, String body) {
+    public JsonNode json() {
       try {
         return Json.mapper().readTree(body);
       } catch (IOException e) {
@@ -52,7 +52,7 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  Answer send(Request request) {
+  public Answer send(Request request) {
     try (Response r = http.newCall(request).execute()) {
       return new Answer(r.code(), r.body().string());
     } catch (IOException e) {
@@ -60,31 +60,31 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  Answer get(String path) {
+  public Answer get(String path) {
     return send(new Request.Builder().url(url(path)).build());
   }
 
-  Answer head(String path) {
+  public Answer head(String path) {
     return send(new Request.Builder().url(url(path)).head().build());
   }
 
-  Answer post(String path, String json) {
+  public Answer post(String path, String json) {
     return send(new Request.Builder().url(url(path)).post(RequestBody.create(json, JSON)).build());
   }
 
-  Answer postGzip(String path, byte[] json) {
+  public Answer postGzip(String path, byte[] json) {
     return send(new Request.Builder().url(url(path)).header("Content-Encoding", "gzip")
         .post(RequestBody.create(gzip(json), JSON)).build());
   }
 
-  Answer putWorld(JsonNode world) {
+  public Answer putWorld(JsonNode world) {
     byte[] body = bytes(world);
     return send(new Request.Builder().url(url("/worlds/" + WorldHash.of(world)))
         .header("Content-Encoding", "gzip").put(RequestBody.create(gzip(body), JSON)).build());
   }
 
   /** Pushes frames as the Python trainer does: 100-frame chunks, meta on chunk 0. */
-  void pushReplay(String replayId, String worldRef, ArrayNode frames, int perChunk) {
+  public void pushReplay(String replayId, String worldRef, ArrayNode frames, int perChunk) {
     int n = (frames.size() + perChunk - 1) / perChunk;
     for (int i = 0; i < n; i++) {
       var chunk = Json.mapper().createObjectNode();
@@ -97,7 +97,7 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  static JsonNode fixture(String name) {
+  public static JsonNode fixture(String name) {
     try (InputStream in = TestServer.class.getResourceAsStream("/fixtures/" + name)) {
       if (in == null) throw new IllegalStateException("missing fixture " + name);
       return Json.mapper().readTree(new GZIPInputStream(in));
@@ -106,7 +106,7 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  static byte[] bytes(JsonNode node) {
+  public static byte[] bytes(JsonNode node) {
     try {
       return Json.mapper().writeValueAsBytes(node);
     } catch (IOException e) {
@@ -114,7 +114,7 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  static byte[] gzip(byte[] data) {
+  public static byte[] gzip(byte[] data) {
     var out = new ByteArrayOutputStream();
     try (var gz = new GZIPOutputStream(out)) {
       gz.write(data);

@@ -1,0 +1,48 @@
+package dev.echelon.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.echelon.core.Json;
+import dev.echelon.core.RawJson;
+import dev.echelon.core.World;
+import java.nio.charset.StandardCharsets;
+
+/** Turns what trainers hand us (trees, maps, POJOs, raw JSON) into bytes and worlds. */
+final class JsonPayloads {
+  private JsonPayloads() {}
+
+  /** Compact JSON bytes; raw text and bytes are taken as they are, never re-parsed. */
+  static byte[] bytes(Object value) {
+    if (value instanceof byte[] b) return RawJson.compact(b, 0, b.length).toByteArray();
+    if (value instanceof CharSequence s) return RawJson.compact(s.toString()).toByteArray();
+    if (value instanceof RawJson r) return r.toByteArray();
+    try {
+      return Json.mapper().writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " to JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A world with its hash; raw JSON is parsed once because the hash needs the canonical form. */
+  static World world(Object value) {
+    if (value instanceof World w) return w;
+    if (value instanceof byte[] b) return World.parse(b);
+    if (value instanceof CharSequence s) return World.parse(s.toString().getBytes(StandardCharsets.UTF_8));
+    JsonNode node = value instanceof JsonNode n ? n : Json.mapper().valueToTree(value);
+    return World.of(node);
+  }
+
+  /** Meta or run objects as trees (small); null stays null. */
+  static JsonNode tree(Object value) {
+    if (value == null) return null;
+    if (value instanceof JsonNode n) return n;
+    try {
+      if (value instanceof byte[] b) return Json.mapper().readTree(b);
+      if (value instanceof CharSequence s) return Json.mapper().readTree(s.toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+    }
+    return Json.mapper().valueToTree(value);
+  }
+}

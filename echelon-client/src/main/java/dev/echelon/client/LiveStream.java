@@ -1,0 +1,126 @@
+package dev.echelon.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.echelon.core.Chunk;
+import dev.echelon.core.World;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A replay streamed while its episode runs (PROTOCOL.md's live-stream extension): frames are
+ * added one at a time, a chunk goes out every N frames on the background sender, and
+ * {@link #close()} sends the final chunk. Viewers watch the episode as it is played. Not
+ * thread-safe: feed it from the thread that steps the environment.
+ */
+public final class LiveStream implements AutoCloseable {
+  private static final Logger LOG = System.getLogger(EchelonClient.class.getName());
+
+  private final EchelonClient client;
+  private final String replayId;
+  private final Object worldSource;
+  private final Object metaSource;
+  private final Object runSource;
+  private final CompletableFuture<PushSummary> done = new CompletableFuture<>();
+  private final long startNanos = System.nanoTime();
+  private List<byte[]> pending = new ArrayList<>();
+  private long pendingBytes;
+  private int nextIndex;
+  private long frames;
+  private boolean closed;
+  // touched only on the sender thread
+  private World world;
+  private boolean uploaded;
+  private volatile boolean failed;
+  private long sentBytes;
+
+  LiveStream(EchelonClient client, String replayId, Object world, Object meta, Object run) {
+    this.client = client;
+    this.replayId = replayId;
+    this.worldSource = world;
+    this.metaSource = meta;
+    this.runSource = run;
+  }
+
+  public String replayId() {
+    return replayId;
+  }
+
+  /** Adds a frame; serialises it now (so later mutation is safe) and sends a chunk when one is full. */
+  public LiveStream addFrame(Object frame) {
+    if (closed) throw new IllegalStateException("stream " + replayId + " is closed");
+    byte[] f = JsonPayloads.bytes(frame);
+    pending.add(f);
+    pendingBytes += f.length + 1;
+    frames++;
+    if (client.pusher().full(pending.size(), pendingBytes)) flush(false);
+    return this;
+  }
+
+  /** Sends the last chunk, marked final, in the background; returns at once. */
+  @Override public void close() {
+    if (closed) return;
+    closed = true;
+    flush(true);
+  }
+
+  /** Completes when the final chunk was delivered, or exceptionally when the stream was given up. */
+  public CompletableFuture<PushSummary> finished() {
+    return done;
+  }
+
+  private void flush(boolean last) {
+    List<byte[]> batch = pending;
+    int index = nextIndex++;
+    pending = new ArrayList<>();
+    pendingBytes = 0;
+    Sender.Job job = new Sender.Job() {
+      @Override void run() throws InterruptedException {
+        sendChunk(index, batch, last);
+      }
+
+      @Override void dropped(String why) {
+        super.dropped(why);
+        giveUp(why);
+      }
+    };
+    client.sender().submit(job);
+  }
+
+  private void sendChunk(int index, List<byte[]> batch, boolean last) throws InterruptedException {
+    if (failed) return;
+    try {
+      if (world == null) {
+        world = JsonPayloads.world(worldSource);
+        uploaded = client.pusher().ensureWorld(world);
+      }
+      JsonNode meta = index == 0 ? JsonPayloads.tree(metaSource) : null;
+      JsonNode run = index == 0 ? JsonPayloads.tree(runSource) : null;
+      Chunk c = new Chunk(replayId, world.hash(), index, last ? index + 1 : null, last,
+          ChunkPusher.array(batch, 0, batch.size()), batch.size(), meta, run);
+      long[] sent = {0};
+      client.pusher().sendChunk(c, world, sent);
+      sentBytes += sent[0];
+      client.counters().bytes.add(sent[0]);
+      if (last) {
+        client.counters().sent.increment();
+        done.complete(new PushSummary(replayId, world.hash(), uploaded, index + 1, frames, sentBytes,
+            Duration.ofNanos(System.nanoTime() - startNanos)));
+      }
+    } catch (RuntimeException e) {
+      giveUp(e.getMessage());
+    }
+  }
+
+  private void giveUp(String why) {
+    if (failed) return;
+    failed = true;
+    client.counters().dropped.increment();
+    client.counters().lastError = why;
+    LOG.log(Level.WARNING, "echelon: giving up on live replay " + replayId + ": " + why);
+    done.completeExceptionally(new EchelonException(0, why));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.echelon.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.echelon.core.Json;
+import dev.echelon.core.PushResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** The server's HTTP API with gzip bodies and capped exponential backoff on transient failures. */
+final class Transport {
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private final OkHttpClient http;
+  private final HttpUrl base;
+  private final String token;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Counters counters;
+
+  Transport(OkHttpClient http, HttpUrl base, String token, int maxAttempts, Duration initialBackoff,
+      Duration maxBackoff, Counters counters) {
+    this.http = http;
+    this.base = base;
+    this.token = token;
+    this.maxAttempts = maxAttempts;
+    this.initialBackoff = initialBackoff;
+    this.maxBackoff = maxBackoff;
+    this.counters = counters;
+  }
+
+  HttpUrl base() {
+    return base;
+  }
+
+  boolean hasWorld(String hash) throws InterruptedException {
+    return call(request("worlds/" + hash).head().build(), true).status == 200;
+  }
+
+  long putWorld(String hash, byte[] json) throws InterruptedException {
+    byte[] body = gzip(json);
+    call(request("worlds/" + hash).header("Content-Encoding", "gzip").put(RequestBody.create(body, JSON)).build(), false);
+    return body.length;
+  }
+
+  /** Posts a chunk; returns the server's answer and the bytes sent. */
+  PushResponse postChunk(byte[] json, long[] sentBytes) throws InterruptedException {
+    byte[] body = gzip(json);
+    Answer a = call(request("push").header("Content-Encoding", "gzip").post(RequestBody.create(body, JSON)).build(), false);
+    sentBytes[0] += body.length;
+    try {
+      return Json.mapper().readValue(a.body, PushResponse.class);
+    } catch (IOException e) {
+      throw new EchelonException(a.status, "unexpected answer from " + base + "push: " + new String(a.body));
+    }
+  }
+
+  private Request.Builder request(String path) {
+    Request.Builder b = new Request.Builder().url(base.resolve(path));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return b;
+  }
+
+  private record Answer(int status, byte[] body) {}
+
+  /** Runs a request, retrying connection failures, 5xx and 429 with backoff; 4xx fail at once. */
+  private Answer call(Request request, boolean notFoundIsAnswer) throws InterruptedException {
+    Duration backoff = initialBackoff;
+    String last = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        counters.retries.increment();
+        Thread.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+      }
+      try (Response r = http.newCall(request).execute()) {
+        byte[] body = r.body().bytes();
+        int code = r.code();
+        if (code < 300 || (notFoundIsAnswer && code == 404)) return new Answer(code, body);
+        if (code >= 500 || code == 429 || code == 408) {
+          last = "HTTP " + code + " " + detail(body);
+          continue;
+        }
+        throw new EchelonException(code, detail(body));
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted during " + request.url());
+        last = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+    }
+    throw new EchelonException(0, "gave up on " + request.method() + " " + request.url() + " after " + maxAttempts
+        + " attempts; last error: " + last + ". Is the Echelon server running at " + base + "?");
+  }
+
+  private static String detail(byte[] body) {
+    try {
+      JsonNode n = Json.mapper().readTree(body);
+      if (n != null && n.hasNonNull("detail")) return n.get("detail").asText();
+    } catch (IOException ignored) {
+      // not JSON: use the text
+    }
+    String s = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  static byte[] gzip(byte[] data) {
+    var out = new ByteArrayOutputStream(Math.max(64, data.length / 8));
+    try (var gz = new GZIPOutputStream(out, 16 * 1024) {
+      { def.setLevel(java.util.zip.Deflater.BEST_SPEED); } // replay JSON still shrinks ~15x; CPU matters more
+    }) {
+      gz.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}
