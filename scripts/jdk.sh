@@ -36,6 +36,10 @@ if [ -z "$ECHELON_JDK" ]; then
 fi
 export JAVA_HOME="$ECHELON_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's bundled Guava trips JDK 24+'s sun.misc.Unsafe warning; it is harmless, keep the output clean.
+if [ "$(_echelon_java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
 
 if ! command -v mvn >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
