@@ -35,6 +35,7 @@ final class DemoMatch {
     boolean alive = true, fallen, ecm;
     int fallenTicks, cooldown;
     double suppressed;
+    final double half; // half the body height: positions are body centres, as in the simulator
     int[] route;
     int routeIndex;
 
@@ -45,13 +46,13 @@ final class DemoMatch {
       this.cls = cls;
       this.x = x;
       this.y = y;
-      this.z = 1.0;
       switch (cls) {
-        case "heavy" -> { hpMax = 200; heatCap = 130; speed = 0.9; range = 18; }
-        case "medium" -> { hpMax = 150; heatCap = 100; speed = 1.3; range = 14; }
-        case "light" -> { hpMax = 80; heatCap = 80; speed = 1.8; range = 11; }
-        default -> { hpMax = 60; heatCap = 75; speed = 2.3; range = 9; ecm = true; }
+        case "heavy" -> { hpMax = 200; heatCap = 130; speed = 0.9; range = 18; half = 2.0; }
+        case "medium" -> { hpMax = 150; heatCap = 100; speed = 1.3; range = 14; half = 1.5; }
+        case "light" -> { hpMax = 80; heatCap = 80; speed = 1.8; range = 11; half = 1.0; }
+        default -> { hpMax = 60; heatCap = 75; speed = 2.3; range = 9; ecm = true; half = 0.9; }
       }
+      this.z = 1.0 + half; // standing on the ground voxel at z = 0
       hp = hpMax;
     }
   }
@@ -147,7 +148,7 @@ final class DemoMatch {
     m.x += m.vx * DT;
     m.y += m.vy * DT;
     int s = arena.surface[(int) m.y * DemoArena.SX + (int) m.x];
-    m.z = Math.max(0, s) + 1.0;
+    m.z = Math.max(0, s) + 1.0 + m.half;
     if (m.routeIndex < m.route.length) m.yaw = Math.atan2(m.vy, m.vx);
   }
 

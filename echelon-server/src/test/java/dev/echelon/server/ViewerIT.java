@@ -1,0 +1,148 @@
+package dev.echelon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echelon.core.WorldHash;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.interactions.Actions;
+
+/** The viewer in headless Chromium against the real server: what a researcher sees. */
+class ViewerIT {
+  @TempDir Path runs;
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> state(Browser b) {
+    return (Map<String, Object>) b.js("return window.echelon ? window.echelon.state() : {}");
+  }
+
+  static void await(Browser b, String what, Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (Boolean.TRUE.equals(condition.get())) return;
+      Thread.sleep(100);
+    }
+    b.screenshot("timeout-" + what.replaceAll("\\W+", "-"));
+    throw new AssertionError("timed out waiting for " + what + "; viewer state " + state(b) + "; page: "
+        + b.js("return document.body.innerText.slice(0, 400)") + "; browser log: "
+        + b.driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll());
+  }
+
+  /** Pauses playback and lets transient effects expire, so GPU resource counts settle. */
+  static Map<String, Object> settledInfo(Browser b) throws InterruptedException {
+    if (Boolean.TRUE.equals(state(b).get("playing"))) b.driver.findElement(By.id("play")).click();
+    Thread.sleep(1500);
+    return info(b);
+  }
+
+  @Test
+  void aResearcherWatchesAReplayInspectsAMechAndSeesTheNavGraph() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      b.driver.get(s.url("/"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      assertThat(b.driver.findElement(By.id("conn")).getText()).isEqualTo("connected");
+
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("viewer1", hash, (ArrayNode) replay.get("frames"), 100);
+      await(b, "complete", Duration.ofSeconds(30), () -> Boolean.TRUE.equals(state(b).get("complete")));
+      assertThat(((Number) state(b).get("frames")).intValue()).isEqualTo(185);
+      assertThat(b.driver.findElement(By.id("progress-text")).getText()).contains("chunk 2 / 2").contains("185 frames")
+          .contains("complete");
+
+      // playing: the time advances; paused: it stops
+      double t1 = ((Number) state(b).get("time")).doubleValue();
+      Thread.sleep(1500);
+      double t2 = ((Number) state(b).get("time")).doubleValue();
+      assertThat(t2).isGreaterThan(t1);
+      b.driver.findElement(By.id("play")).click();
+      double p1 = ((Number) state(b).get("time")).doubleValue();
+      Thread.sleep(800);
+      assertThat(((Number) state(b).get("time")).doubleValue()).isEqualTo(p1);
+      assertThat(b.driver.findElement(By.id("time")).getText()).matches("\\d+\\.\\d s / 46\\.0 s");
+
+      // the canvas is not blank
+      Long distinct = (Long) b.js("""
+          const c = document.querySelector('#canvas-host canvas');
+          const gl = c.getContext('webgl2') || c.getContext('webgl');
+          const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight, px = new Uint8Array(w * h * 4);
+          gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+          const seen = new Set();
+          for (let i = 0; i < px.length; i += 4 * 97) seen.add(px[i] << 16 | px[i + 1] << 8 | px[i + 2]);
+          return seen.size;""");
+      assertThat(distinct).isGreaterThan(20);
+
+      // click a mech: the inspector opens with its fields
+      @SuppressWarnings("unchecked")
+      List<String> ids = (List<String>) b.js("return window.echelon.mechIds()");
+      assertThat(ids).contains("blue_0", "red_0");
+      clickMech(b, "blue_0");
+      await(b, "inspector", Duration.ofSeconds(10), () -> b.driver.findElement(By.id("inspect")).isDisplayed());
+      assertThat(b.driver.findElement(By.id("inspect-title")).getText()).startsWith("blue_0");
+      assertThat(b.driver.findElement(By.id("inspect-table")).getText()).contains("hp_max").contains("heat");
+
+      // the nav toggle draws the overlay
+      b.driver.findElement(By.id("nav-toggle")).click();
+      await(b, "nav overlay", Duration.ofSeconds(20), () -> ((Number) state(b).get("navLines")).intValue() > 0);
+      b.screenshot("viewer-fixture");
+    }
+  }
+
+  @Test
+  void aReplayOnASecondWorldReplacesTheFirstWithoutLeaking() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = (ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      b.driver.get(s.url("/"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      String first = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("worldA1", first, frames, 100);
+      await(b, "first replay", Duration.ofSeconds(30), () -> Boolean.TRUE.equals(state(b).get("complete")));
+      Map<String, Object> baseline = settledInfo(b);
+      b.driver.findElement(By.id("follow")).click(); // pausing turned follow-live off; turn it back on
+
+      ObjectNode second = replay.get("world").deepCopy();
+      second.put("seed", 99);
+      ((ArrayNode) second.get("walls")).addArray().add(5).add(5).add(1).add(1);
+      String secondHash = s.putWorld(second).json().get("world_hash").asText();
+      assertThat(secondHash).isNotEqualTo(first).isEqualTo(WorldHash.of(second));
+      for (int i = 0; i < 5; i++) {
+        String id = "worldB" + i;
+        s.pushReplay(id, i % 2 == 0 ? secondHash : first, frames, 100);
+        await(b, id, Duration.ofSeconds(30), () -> id.equals(state(b).get("replayId")) && Boolean.TRUE.equals(state(b).get("complete")));
+      }
+      s.pushReplay("worldA2", first, frames, 100);
+      await(b, "back on the first world", Duration.ofSeconds(30),
+          () -> "worldA2".equals(state(b).get("replayId")) && Boolean.TRUE.equals(state(b).get("complete")));
+      Map<String, Object> after = settledInfo(b);
+      assertThat(after.get("geometries")).as("geometries").isEqualTo(baseline.get("geometries"));
+      assertThat(after.get("textures")).as("textures").isEqualTo(baseline.get("textures"));
+      b.screenshot("viewer-second-world");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> info(Browser b) {
+    return (Map<String, Object>) b.js("return window.echelon.info()");
+  }
+
+  static void clickMech(Browser b, String id) {
+    @SuppressWarnings("unchecked")
+    Map<String, Number> p = (Map<String, Number>) b.js("return window.echelon.mechScreen(arguments[0])", id);
+    assertThat(p).as("mech " + id + " on screen").isNotNull();
+    var canvas = b.driver.findElement(By.cssSelector("#canvas-host canvas"));
+    var rect = canvas.getRect();
+    int dx = (int) Math.round(p.get("x").doubleValue() - (rect.getX() + rect.getWidth() / 2.0));
+    int dy = (int) Math.round(p.get("y").doubleValue() - (rect.getY() + rect.getHeight() / 2.0));
+    new Actions(b.driver).moveToElement(canvas, dx, dy).click().perform();
+  }
+}

@@ -1,0 +1,288 @@
+// DOM wiring: connects the stream, the replay model, the scene and the controls.
+import * as THREE from 'three';
+import { Replay } from './replay.js';
+import { EventStream } from './stream.js';
+import { Scene } from './scene.js';
+import { MechLayer } from './mechs.js';
+import { Effects } from './effects.js';
+import { Hud } from './hud.js';
+import { NavOverlay } from './nav.js';
+
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
+
+const scene = new Scene($('canvas-host'));
+const mechs = new MechLayer(scene.scene);
+const effects = new Effects(scene.scene);
+const hud = new Hud();
+const nav = new NavOverlay(scene.scene);
+
+const state = {
+  /** @type {?Replay} the replay on screen */
+  replay: null,
+  /** @type {?Replay} a newer replay waiting while the user looks at an older one */
+  pending: null,
+  connection: 'connecting',
+  playing: true,
+  speed: 1,
+  time: 0, // seconds since the replay's first frame
+  lastFrame: -1, // last frame whose events were shown
+  selected: /** @type {?string} */ (null),
+  followLive: true,
+  navShown: false,
+  replaysSeen: 0,
+};
+
+function setConnection(status, detail) {
+  state.connection = status;
+  const el = $('conn');
+  el.className = 'conn ' + status;
+  el.textContent = status === 'disconnected' ? `disconnected · ${detail || ''}` : status;
+}
+
+/** @param {Replay} r */
+function show(r) {
+  if (state.replay && state.replay !== r) {
+    effects.clear();
+    mechs.clear();
+  }
+  state.replay = r;
+  state.pending = null;
+  state.time = 0;
+  state.lastFrame = -1;
+  state.selected = null;
+  state.playing = true;
+  $('notice').classList.add('hidden');
+  $('empty').classList.add('hidden');
+  hud.clearFeed();
+  hud.inspect(null, null);
+  scene.setWorld(r.world || {});
+  nav.setWorld(r.worldRef, (r.world && r.world.voxel_size_m) || 5);
+  state.navShown = false;
+  $('nav-toggle').classList.remove('active');
+  describe(r);
+  hud.progress(r);
+}
+
+/** @param {Replay} r */
+function describe(r) {
+  const run = r.run || {};
+  const parts = [`replay ${r.id}`];
+  const runName = run.name || run.run_dir;
+  if (runName) parts.push(`run ${runName}`);
+  if (run.update != null) parts.push(`update ${run.update}`);
+  if (run.global_step != null) parts.push(`step ${run.global_step}`);
+  if (run.eval && run.eval.win_rate != null) parts.push(`eval win ${(100 * run.eval.win_rate).toFixed(0)}%`);
+  for (const [k, v] of Object.entries(r.meta || {})) if (typeof v !== 'object') parts.push(`${k} ${v}`);
+  $('replay-info').textContent = parts.join(' · ');
+}
+
+const stream = new EventStream('/events', {
+  onStatus: setConnection,
+  onStart(data) {
+    const r = new Replay(data);
+    state.replaysSeen++;
+    if (!state.replay || state.followLive) {
+      show(r);
+    } else {
+      state.pending = r;
+      $('notice').classList.remove('hidden');
+    }
+  },
+  onChunk(data, bytes) {
+    for (const r of [state.replay, state.pending]) {
+      if (r && r.id === data.replay_id) {
+        r.addChunk(data.chunk_index, data.frames, bytes);
+        if (r === state.replay) hud.progress(r);
+      }
+    }
+  },
+  onEnd(data) {
+    for (const r of [state.replay, state.pending]) {
+      if (r && r.id === data.replay_id) {
+        r.end();
+        if (r === state.replay) hud.progress(r);
+      }
+    }
+  },
+});
+
+// --- playback -------------------------------------------------------------------------------
+
+function seekFrame(index) {
+  const r = state.replay;
+  if (!r || !r.frames.length) return;
+  const i = Math.max(0, Math.min(r.frames.length - 1, index));
+  state.time = r.frames[i].t - r.frames[0].t;
+  state.lastFrame = i - 1; // show this frame's events, not everything skipped
+  effects.clear();
+}
+
+function userTookControl() {
+  // scrubbing or pausing an older replay: do not yank the user to the next one
+  if (state.replay && state.followLive) {
+    state.followLive = false;
+    $('follow').checked = false;
+  }
+}
+
+function setPlaying(p) {
+  state.playing = p;
+  $('play').textContent = p ? '❚❚' : '▶';
+}
+
+$('play').onclick = () => { setPlaying(!state.playing); if (!state.playing) userTookControl(); };
+$('step-back').onclick = () => { setPlaying(false); userTookControl(); seekFrame(currentIndex() - 1); };
+$('step-fwd').onclick = () => { setPlaying(false); userTookControl(); seekFrame(currentIndex() + 1); };
+$('scrub').oninput = (e) => { userTookControl(); seekFrame(Number(e.target.value)); };
+$('speed').onchange = (e) => { state.speed = Number(e.target.value); };
+$('follow').onchange = (e) => {
+  state.followLive = e.target.checked;
+  if (state.followLive && state.pending) show(state.pending);
+};
+$('notice-jump').onclick = () => {
+  state.followLive = true;
+  $('follow').checked = true;
+  if (state.pending) show(state.pending);
+};
+$('inspect-close').onclick = () => { state.selected = null; nav.hidePath(); hud.inspect(null, null); };
+$('nav-toggle').onclick = () => toggleNav();
+$('inspect-path').onclick = () => pathToZone();
+
+function changeSpeed(dir) {
+  const sel = $('speed');
+  sel.selectedIndex = Math.max(0, Math.min(sel.options.length - 1, sel.selectedIndex + dir));
+  state.speed = Number(sel.value);
+}
+
+window.addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
+  if (e.code === 'Space') { e.preventDefault(); $('play').click(); }
+  else if (e.key === 'ArrowLeft') { e.preventDefault(); $('step-back').click(); }
+  else if (e.key === 'ArrowRight') { e.preventDefault(); $('step-fwd').click(); }
+  else if (e.key === '[') changeSpeed(-1);
+  else if (e.key === ']') changeSpeed(1);
+  else if (e.key === 'n') toggleNav();
+});
+
+async function toggleNav() {
+  state.navShown = !state.navShown;
+  $('nav-toggle').classList.toggle('active', state.navShown);
+  if (!state.navShown) { nav.hideGraph(); return; }
+  try {
+    await nav.showGraph();
+  } catch (err) {
+    state.navShown = false;
+    $('nav-toggle').classList.remove('active');
+    $('replay-info').textContent = 'nav: ' + err.message;
+  }
+}
+
+async function pathToZone() {
+  const frame = currentFrame();
+  const m = frame && state.selected && frame.mechs ? frame.mechs[state.selected] : null;
+  const zone = frame && frame.objective && frame.objective.zone_center;
+  if (!m || !zone) return;
+  try {
+    await nav.showPath(m.pos, [zone[0], zone[1], m.pos[2]]);
+  } catch (err) {
+    $('replay-info').textContent = 'path: ' + err.message;
+  }
+}
+
+// picking: click a mech to inspect it
+const ndc = new THREE.Vector2();
+scene.renderer.domElement.addEventListener('click', (e) => {
+  const rect = scene.renderer.domElement.getBoundingClientRect();
+  ndc.set(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
+  const id = mechs.pick(ndc, scene.camera);
+  state.selected = id;
+  nav.hidePath();
+  hud.inspect(id, currentFrame());
+});
+
+function currentIndex() {
+  const r = state.replay;
+  return r && r.frames.length ? r.indexAt(r.frames[0].t + state.time) : -1;
+}
+
+function currentFrame() {
+  const i = currentIndex();
+  return i >= 0 ? state.replay.frames[i] : null;
+}
+
+const v = new THREE.Vector3();
+/** @param {number[]} p voxel position → pixel position in the stage */
+function project(p) {
+  v.set(p[0], p[1], p[2]).project(scene.camera);
+  if (v.z > 1) return null;
+  const el = scene.renderer.domElement;
+  return { x: (v.x * 0.5 + 0.5) * el.clientWidth, y: (-v.y * 0.5 + 0.5) * el.clientHeight };
+}
+
+let last = performance.now();
+let inspectTick = 0;
+function tick(now) {
+  const dt = Math.min(0.25, (now - last) / 1000);
+  last = now;
+  const r = state.replay;
+  if (r && r.frames.length) {
+    const duration = r.duration();
+    if (state.playing) state.time = Math.min(duration, state.time + dt * state.speed);
+    if (state.playing && state.time >= duration && r.complete && state.pending && state.followLive) show(state.pending);
+    const i = currentIndex();
+    const a = r.frames[i];
+    const b = r.frames[Math.min(i + 1, r.frames.length - 1)];
+    const span = b.t - a.t;
+    const alpha = span > 0 ? Math.max(0, Math.min(1, (r.frames[0].t + state.time - a.t) / span)) : 0;
+    mechs.update(a, b, alpha, scene.camera);
+    if (i > state.lastFrame) {
+      for (let k = Math.max(state.lastFrame + 1, i - 2); k <= i; k++) {
+        effects.spawn(r.frames[k].events, r.frames[k], now);
+        hud.events(r.frames[k].events, r.frames[k], project);
+      }
+      state.lastFrame = i;
+    } else if (i < state.lastFrame) {
+      state.lastFrame = i;
+    }
+    effects.smoke(a.smoke_clouds);
+    hud.score(a.objective);
+    if (state.selected && ++inspectTick % 10 === 0) hud.inspect(state.selected, a);
+    const scrub = $('scrub');
+    scrub.max = String(r.frames.length - 1);
+    if (document.activeElement !== scrub) scrub.value = String(i);
+    $('time').textContent = `${state.time.toFixed(1)} s / ${duration.toFixed(1)} s`;
+  }
+  effects.update(now);
+  scene.render();
+  requestAnimationFrame(tick);
+}
+setPlaying(true);
+requestAnimationFrame(tick);
+
+// For tests and the curious: a read-only window on the viewer's state.
+window.echelon = {
+  state: () => ({
+    connection: state.connection,
+    replayId: state.replay ? state.replay.id : null,
+    pendingId: state.pending ? state.pending.id : null,
+    frames: state.replay ? state.replay.frames.length : 0,
+    complete: state.replay ? state.replay.complete : false,
+    time: state.time,
+    playing: state.playing,
+    selected: state.selected,
+    navShown: state.navShown,
+    navLines: nav.graph ? nav.graph.geometry.getAttribute('position').count / 2 : 0,
+    replaysSeen: state.replaysSeen,
+  }),
+  info: () => ({ ...scene.renderer.info.memory, calls: scene.renderer.info.render.calls }),
+  /** Screen position of a mech, for clicking it in tests. */
+  mechScreen: (id) => {
+    const p = mechs.position(id);
+    if (!p) return null;
+    const rect = scene.renderer.domElement.getBoundingClientRect();
+    const s = project([p.x, p.y, p.z]);
+    return s ? { x: s.x + rect.left, y: s.y + rect.top } : null;
+  },
+  mechIds: () => [...mechs.mechs.keys()],
+  stream,
+};
