@@ -24,11 +24,22 @@ final class Broadcaster implements AutoCloseable {
   private final Metrics metrics;
   private final ArrayDeque<SseClient> clients = new ArrayDeque<>();
   private final ScheduledExecutorService watchdog;
-  private long nextEventId = 1;
+  // ids keep increasing across restarts, so a Last-Event-ID from an earlier run is never mistaken
+  private long nextEventId = System.currentTimeMillis() * 1000;
+  private final ArrayDeque<SseEvent> history = new ArrayDeque<>();
+  private final int historyEvents;
+  private final long historyMaxBytes;
+  private long historyBytes;
   private long nextSerial = 1;
   private boolean closed;
 
   Broadcaster(int maxClients, int queueEvents, Duration timeout, Metrics metrics) {
+    this(maxClients, queueEvents, timeout, metrics, 512, 128L << 20);
+  }
+
+  Broadcaster(int maxClients, int queueEvents, Duration timeout, Metrics metrics, int historyEvents, long historyMaxBytes) {
+    this.historyEvents = historyEvents;
+    this.historyMaxBytes = historyMaxBytes;
     this.maxClients = maxClients;
     this.queueEvents = queueEvents;
     this.timeoutNanos = timeout.toNanos();
@@ -56,6 +67,23 @@ final class Broadcaster implements AutoCloseable {
     return c;
   }
 
+  /** The id of the last event published, or 0 before any. */
+  synchronized long lastEventId() {
+    return history.isEmpty() ? 0 : history.getLast().id;
+  }
+
+  /**
+   * The events published after {@code lastId}, for a reconnecting viewer; null when some of them
+   * are no longer in the bounded history (the viewer must resync).
+   */
+  synchronized List<SseEvent> historyAfter(long lastId) {
+    if (history.isEmpty()) return lastId == nextEventId - 1 ? List.of() : null;
+    if (lastId < history.getFirst().id - 1 || lastId > history.getLast().id) return null;
+    List<SseEvent> out = new ArrayList<>();
+    for (SseEvent e : history) if (e.id > lastId) out.add(e);
+    return out;
+  }
+
   synchronized void disconnect(SseClient c) {
     clients.remove(c);
   }
@@ -67,6 +95,9 @@ final class Broadcaster implements AutoCloseable {
   /** Sends an event to every viewer; returns how many were given it. Never blocks on a viewer. */
   synchronized int publish(String name, byte[] data) {
     SseEvent e = new SseEvent(nextEventId++, name, data);
+    history.addLast(e);
+    historyBytes += e.size();
+    while (history.size() > historyEvents || historyBytes > historyMaxBytes) historyBytes -= history.removeFirst().size();
     int n = 0;
     List<SseClient> full = null;
     for (SseClient c : clients) {

@@ -23,6 +23,8 @@ public final class EchelonServer implements AutoCloseable {
   private final WorldStore worlds;
   private final Broadcaster broadcaster;
   private final NavService nav;
+  private final ReplayArchive archive;
+  private final ReplayHub hub;
   private WebServer server;
 
   private EchelonServer(ServerConfig config) {
@@ -36,6 +38,8 @@ public final class EchelonServer implements AutoCloseable {
     this.worlds = new WorldStore(config.runsDir(), config.worldCacheMax());
     this.broadcaster = new Broadcaster(config.sseMaxClients(), config.sseQueueEvents(),
         config.sseBroadcastTimeout(), metrics);
+    this.archive = new ReplayArchive(config.runsDir(), config.retainMaxBytes(), config.retainMaxReplays());
+    this.hub = new ReplayHub(worlds, archive, broadcaster);
     this.nav = new NavService(worlds, config.navCacheMax(), config.navMaxVoxels(), metrics);
     metrics.bind(broadcaster::clientCount, worlds::stats, nav::stats);
   }
@@ -69,8 +73,9 @@ public final class EchelonServer implements AutoCloseable {
     });
     routing.register(new StatusService(broadcaster::clientCount, metrics))
         .register("/worlds", new WorldService(worlds, auth, metrics, config.maxDecodedBytes()))
-        .register("/push", new PushService(worlds, broadcaster, auth, metrics, config.maxDecodedBytes()))
-        .register("/events", new EventService(broadcaster, config.sseKeepalive(), metrics))
+        .register("/push", new PushService(worlds, hub, auth, metrics, config.maxDecodedBytes()))
+        .register("/events", new EventService(broadcaster, hub, config.sseKeepalive(), metrics))
+        .register("/replays", new ReplayService(archive, hub))
         .register("/nav", nav)
         .register("/vendor/three", StaticContentFeature.createService(
             ClasspathHandlerConfig.builder().location(THREE_WEBJAR).build()))

@@ -18,11 +18,13 @@ final class EventService implements HttpService {
   private static final byte[] PREAMBLE = "retry: 1000\n: connected\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final Broadcaster broadcaster;
+  private final ReplayHub hub;
   private final Duration keepalive;
   private final Metrics metrics;
 
-  EventService(Broadcaster broadcaster, Duration keepalive, Metrics metrics) {
+  EventService(Broadcaster broadcaster, ReplayHub hub, Duration keepalive, Metrics metrics) {
     this.broadcaster = broadcaster;
+    this.hub = hub;
     this.keepalive = keepalive;
     this.metrics = metrics;
   }
@@ -31,8 +33,24 @@ final class EventService implements HttpService {
     rules.get("/", this::stream);
   }
 
+  /**
+   * The id to resume after: the {@code Last-Event-ID} header a reconnecting EventSource sends, or
+   * {@code ?last_event_id=} for viewers that open a new EventSource themselves.
+   */
+  static Long lastEventId(ServerRequest req) {
+    String v = req.headers().first(HeaderNames.create("Last-Event-ID"))
+        .orElse(req.query().first("last_event_id").orElse(null));
+    if (v == null || v.isBlank()) return null;
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      return -1L; // unknown id: the viewer gets a resync
+    }
+  }
+
   private void stream(ServerRequest req, ServerResponse res) {
-    SseClient client = broadcaster.connect();
+    ReplayHub.Subscription sub = hub.subscribe(lastEventId(req));
+    SseClient client = sub == null ? null : sub.client();
     if (client == null) {
       ErrorMapping.send(res, Status.SERVICE_UNAVAILABLE_503.code(), "the server is shutting down; reconnect shortly");
       return;
@@ -42,7 +60,7 @@ final class EventService implements HttpService {
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     res.header(HeaderNames.create("X-Accel-Buffering"), "no");
     try (OutputStream out = res.outputStream()) {
-      client.serve(out, keepalive, PREAMBLE);
+      client.serve(out, keepalive, PREAMBLE, sub.backlog(), sub.resumeId());
     } catch (Exception e) {
       // the viewer went away or was dropped; nothing to answer
     } finally {

@@ -17,7 +17,7 @@ final class ReplayTracker {
   enum Outcome { ACCEPTED, DUPLICATE }
 
   /** What accepting a chunk did. */
-  record Result(Outcome outcome, boolean started, boolean ended, Integer total) {}
+  record Result(Outcome outcome, boolean started, boolean ended, Integer total, boolean complete) {}
 
   private static final class State {
     final String worldRef;
@@ -31,6 +31,25 @@ final class ReplayTracker {
     }
   }
 
+  private final java.util.function.Function<String, ArchivedReplay> recall;
+
+  /** @param recall what the archive knows of a replay this tracker has not seen (after a restart) */
+  ReplayTracker(java.util.function.Function<String, ArchivedReplay> recall) {
+    this.recall = recall;
+  }
+
+  private State recalled(String id) {
+    ArchivedReplay a = recall.apply(id);
+    if (a == null) return null;
+    State s = new State(a.worldRef);
+    s.total = a.total;
+    s.received.or(a.received);
+    s.highest = a.received.length() - 1;
+    s.ended = a.complete;
+    replays.put(id, s);
+    return s;
+  }
+
   private final Map<String, State> replays = new LinkedHashMap<>(256, 0.75f, true) {
     @Override protected boolean removeEldestEntry(Map.Entry<String, State> eldest) {
       return size() > MAX_TRACKED;
@@ -40,6 +59,7 @@ final class ReplayTracker {
   /** Applies the rules; throws 409 for a chunk that contradicts what came before. */
   Result accept(Chunk c) {
     State s = replays.get(c.replayId());
+    if (s == null) s = recalled(c.replayId());
     boolean started = false;
     if (s == null) {
       s = new State(c.worldRef());
@@ -62,7 +82,7 @@ final class ReplayTracker {
       throw new ApiException(409, "chunk_count " + effective + " for replay " + c.replayId()
           + " is smaller than chunk_index " + s.highest + " already received");
     }
-    if (s.received.get(c.chunkIndex())) return new Result(Outcome.DUPLICATE, false, false, s.total);
+    if (s.received.get(c.chunkIndex())) return new Result(Outcome.DUPLICATE, false, false, s.total, s.ended);
     if (started) replays.put(c.replayId(), s);
     s.total = effective;
     s.received.set(c.chunkIndex());
@@ -72,7 +92,7 @@ final class ReplayTracker {
       s.ended = true;
       ended = true;
     }
-    return new Result(Outcome.ACCEPTED, started, ended, s.total);
+    return new Result(Outcome.ACCEPTED, started, ended, s.total, s.ended);
   }
 
   int size() {

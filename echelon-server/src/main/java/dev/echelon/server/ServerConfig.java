@@ -25,6 +25,8 @@ import java.util.Map;
  * @param maxBodyBytes largest request body on the wire
  * @param maxDecodedBytes largest request body after gzip decoding
  * @param navMaxVoxels largest world, in voxels, that nav will build a graph for
+ * @param retainMaxBytes archive budget on disk; the oldest replays go first
+ * @param retainMaxReplays archive budget in replays
  */
 public record ServerConfig(
     String host,
@@ -39,7 +41,9 @@ public record ServerConfig(
     String pushToken,
     long maxBodyBytes,
     long maxDecodedBytes,
-    long navMaxVoxels) {
+    long navMaxVoxels,
+    long retainMaxBytes,
+    int retainMaxReplays) {
 
   public ServerConfig {
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be set, got " + host);
@@ -52,6 +56,8 @@ public record ServerConfig(
     positive("MAX_BODY_BYTES", maxBodyBytes);
     positive("MAX_DECODED_BYTES", maxDecodedBytes);
     positive("NAV_MAX_VOXELS", navMaxVoxels);
+    positive("RETAIN_MAX_BYTES", retainMaxBytes);
+    positive("RETAIN_MAX_REPLAYS", retainMaxReplays);
     if (sseKeepalive.isNegative() || sseKeepalive.isZero()) {
       throw new IllegalArgumentException("SSE_KEEPALIVE_S must be > 0, got " + sseKeepalive);
     }
@@ -108,42 +114,49 @@ public record ServerConfig(
         v.get("ECHELON_PUSH_TOKEN"),
         longValue("ECHELON_MAX_BODY_BYTES", v.getOrDefault("ECHELON_MAX_BODY_BYTES", String.valueOf(64L << 20))),
         longValue("ECHELON_MAX_DECODED_BYTES", v.getOrDefault("ECHELON_MAX_DECODED_BYTES", String.valueOf(256L << 20))),
-        longValue("ECHELON_NAV_MAX_VOXELS", v.getOrDefault("ECHELON_NAV_MAX_VOXELS", String.valueOf(16L << 20))));
+        longValue("ECHELON_NAV_MAX_VOXELS", v.getOrDefault("ECHELON_NAV_MAX_VOXELS", String.valueOf(16L << 20))),
+        longValue("ECHELON_RETAIN_MAX_BYTES", v.getOrDefault("ECHELON_RETAIN_MAX_BYTES", String.valueOf(2L << 30))),
+        integer("ECHELON_RETAIN_MAX_REPLAYS", v.getOrDefault("ECHELON_RETAIN_MAX_REPLAYS", "500")));
   }
 
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels);
+        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
   }
 
   public ServerConfig withHost(String h) {
     return new ServerConfig(h, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels);
+        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
   }
 
   public ServerConfig withRunsDir(Path dir) {
     return new ServerConfig(host, port, dir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels);
+        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
   }
 
   public ServerConfig withPushToken(String token) {
     return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, token, maxBodyBytes, maxDecodedBytes, navMaxVoxels);
+        worldCacheMax, navCacheMax, token, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
   }
 
   public ServerConfig withSse(int maxClients, Duration keepalive, Duration broadcastTimeout) {
     return new ServerConfig(host, port, runsDir, maxClients, keepalive, broadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels);
+        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
   }
 
   public ServerConfig withLimits(long bodyBytes, long decodedBytes, long navVoxels) {
     return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, bodyBytes, decodedBytes, navVoxels);
+        worldCacheMax, navCacheMax, pushToken, bodyBytes, decodedBytes, navVoxels, retainMaxBytes, retainMaxReplays);
   }
 
   public ServerConfig withCaches(int worlds, int navGraphs) {
     return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worlds, navGraphs, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels);
+        worlds, navGraphs, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
+  }
+
+  public ServerConfig withRetention(long maxBytes, int maxReplays) {
+    return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
+        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, maxBytes, maxReplays);
   }
 
   static Map<String, String> readDotEnv(Path file) {

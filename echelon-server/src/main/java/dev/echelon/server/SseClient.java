@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,7 @@ final class SseClient {
   private volatile String closeReason;
   private volatile Thread thread;
   private volatile long writingSince;
+  private volatile boolean inBacklog;
 
   SseClient(long serial, int queueEvents) {
     this.serial = serial;
@@ -36,6 +38,7 @@ final class SseClient {
   boolean stalled(long nowNanos, long timeoutNanos) {
     long w = writingSince;
     if (w != 0 && nowNanos - w > timeoutNanos) return true;
+    if (inBacklog) return false; // live events wait while the catch-up is written
     SseEvent head = queue.peek();
     return head != null && nowNanos - head.createdNanos > timeoutNanos;
   }
@@ -57,14 +60,34 @@ final class SseClient {
     if (t != null) t.interrupt();
   }
 
-  /** Writes events until closed or the connection fails. Runs on the viewer's request thread. */
-  void serve(OutputStream out, Duration keepalive, byte[] preamble) throws IOException {
+  /**
+   * Writes the catch-up {@code backlog} (then {@code resumeId}, when positive, as the stream's
+   * last event id), then live events until closed or the connection fails. Runs on the viewer's
+   * request thread.
+   */
+  void serve(OutputStream out, Duration keepalive, byte[] preamble, Iterator<SseEvent> backlog, long resumeId)
+      throws IOException {
     thread = Thread.currentThread();
     if (closed) return;
     out.write(preamble);
     out.flush();
     long keepaliveNanos = keepalive.toNanos();
     try {
+      inBacklog = true;
+      while (!closed && backlog.hasNext()) {
+        SseEvent e = backlog.next();
+        writingSince = System.nanoTime();
+        out.write(e.head);
+        out.write(e.data);
+        out.write(END);
+        out.flush();
+        writingSince = 0;
+      }
+      if (resumeId > 0) {
+        out.write(("id: " + resumeId + "\n\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+      inBacklog = false;
       while (!closed) {
         SseEvent e = queue.poll(keepaliveNanos, TimeUnit.NANOSECONDS);
         writingSince = System.nanoTime();

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One Server-Sent Event, formatted once and shared by every viewer's queue: the header lines and
- * the single-line JSON payload are written as two byte arrays, never copied per viewer.
+ * the single-line JSON payload are written as two byte arrays, never copied per viewer. Backlog
+ * events replayed from the archive carry no id ({@code id <= 0}).
  */
 final class SseEvent {
   final long id;
@@ -16,7 +17,8 @@ final class SseEvent {
   SseEvent(long id, String name, byte[] data) {
     this.id = id;
     this.name = name;
-    this.head = ("id: " + id + "\nevent: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8);
+    String idLine = id > 0 ? "id: " + id + "\n" : "";
+    this.head = (idLine + "event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8);
     this.data = data;
     this.createdNanos = System.nanoTime();
   }
