@@ -3,7 +3,7 @@
 /**
  * @typedef {{onStatus: (s: 'connecting'|'connected'|'disconnected', detail?: string) => void,
  *            onStart: (data: any) => void, onChunk: (data: any, bytes: number) => void,
- *            onEnd: (data: any) => void}} StreamHandlers
+ *            onEnd: (data: any) => void, onResync: (data: any) => void}} StreamHandlers
  */
 
 const MIN_DELAY_MS = 1000;
@@ -22,13 +22,16 @@ export class EventStream {
     this.source = null;
     this.timer = 0;
     this.closed = false;
+    /** the last event id seen, sent back on reconnect so that nothing is missed */
+    this.lastEventId = '';
     this.connect();
   }
 
   connect() {
     if (this.closed) return;
     this.handlers.onStatus('connecting');
-    const es = new EventSource(this.url);
+    const resume = this.lastEventId ? `${this.url}?last_event_id=${encodeURIComponent(this.lastEventId)}` : this.url;
+    const es = new EventSource(resume);
     this.source = es;
     es.onopen = () => {
       this.delay = MIN_DELAY_MS; // reset on success
@@ -46,6 +49,7 @@ export class EventStream {
     es.addEventListener('replay_start', (e) => this.dispatch(e, this.handlers.onStart));
     es.addEventListener('replay_chunk', (e) => this.dispatch(e, this.handlers.onChunk));
     es.addEventListener('replay_end', (e) => this.dispatch(e, this.handlers.onEnd));
+    es.addEventListener('resync', (e) => this.dispatch(e, this.handlers.onResync));
   }
 
   /**
@@ -53,6 +57,7 @@ export class EventStream {
    * @param {(data: any, bytes: number) => void} handler
    */
   dispatch(e, handler) {
+    if (e.lastEventId) this.lastEventId = e.lastEventId;
     let data;
     try {
       data = JSON.parse(e.data);

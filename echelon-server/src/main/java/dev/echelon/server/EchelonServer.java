@@ -2,8 +2,6 @@ package dev.echelon.server;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
-import io.helidon.webserver.staticcontent.StaticContentFeature;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -77,10 +75,8 @@ public final class EchelonServer implements AutoCloseable {
         .register("/events", new EventService(broadcaster, hub, config.sseKeepalive(), metrics))
         .register("/replays", new ReplayService(archive, hub))
         .register("/nav", nav)
-        .register("/vendor/three", StaticContentFeature.createService(
-            ClasspathHandlerConfig.builder().location(THREE_WEBJAR).build()))
-        .register("/", StaticContentFeature.createService(
-            ClasspathHandlerConfig.builder().location("web").welcome("index.html").build()));
+        .register("/vendor/three", new StaticFiles(THREE_WEBJAR, null))
+        .register("/", new StaticFiles("web", "index.html"));
   }
 
   public int port() {

@@ -130,6 +130,39 @@ class ViewerIT {
     }
   }
 
+  @Test
+  void aViewerOpenedMidReplaySeesItAtOnceAndTheLibraryOpensOlderReplays() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = (ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("older", hash, frames, 100);
+      // a replay in progress: 2 of 4 chunks pushed before the page opens
+      String head = "{\"replay_id\":\"inprogress\",\"world_ref\":\"" + hash + "\",\"chunk_count\":4,\"chunk_index\":";
+      for (int i = 0; i < 2; i++) {
+        ArrayNode part = frames.arrayNode();
+        for (int f = i * 40; f < (i + 1) * 40; f++) part.add(frames.get(f));
+        assertThat(s.post("/push", head + i + ",\"frames\":" + part + "}").status()).isEqualTo(200);
+      }
+      b.driver.get(s.url("/"));
+      await(b, "late join", Duration.ofSeconds(60), () -> "inprogress".equals(state(b).get("replayId"))
+          && ((Number) state(b).get("frames")).intValue() == 80);
+      assertThat(b.driver.findElement(By.id("progress-text")).getText()).contains("chunk 2 / 4");
+
+      b.driver.findElement(By.id("library-toggle")).click();
+      await(b, "library list", Duration.ofSeconds(10),
+          () -> b.driver.findElements(By.cssSelector("#library-list li")).size() == 2);
+      String text = b.driver.findElement(By.id("library-list")).getText();
+      assertThat(text).contains("older").contains("complete").contains("inprogress").contains("live");
+      b.driver.findElement(By.cssSelector("#library-list li[data-replay-id='older']")).click();
+      await(b, "older replay", Duration.ofSeconds(20), () -> "older".equals(state(b).get("replayId"))
+          && Boolean.TRUE.equals(state(b).get("complete")) && ((Number) state(b).get("frames")).intValue() == 185);
+      b.screenshot("viewer-library");
+      b.driver.findElement(By.id("library-live")).click();
+      await(b, "back to live", Duration.ofSeconds(20), () -> "inprogress".equals(state(b).get("replayId")));
+    }
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> info(Browser b) {
     return (Map<String, Object>) b.js("return window.echelon.info()");

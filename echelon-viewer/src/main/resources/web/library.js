@@ -1,0 +1,52 @@
+// The replay library: lists the server's archive (GET /replays) and loads any replay from it.
+
+/**
+ * @typedef {{replay_id: string, world_ref: string, chunk_count: ?number, chunks_received: number,
+ *            frames: number, bytes: number, complete: boolean, live: boolean, meta: any, run: any,
+ *            started_at: number, updated_at: number}} ReplaySummary
+ */
+
+/** @returns {Promise<ReplaySummary[]>} newest first */
+export async function listReplays(limit = 50) {
+  const res = await fetch(`/replays?limit=${limit}`);
+  if (!res.ok) throw new Error(`cannot list replays: HTTP ${res.status}`);
+  return (await res.json()).replays;
+}
+
+/**
+ * Loads an archived replay: its summary and world, then every stored chunk in order.
+ * @param {string} id
+ * @param {{onStart: (start: any) => void, onChunk: (data: any, bytes: number) => void, onEnd: (data: any) => void}} sink
+ * @param {() => boolean} cancelled stop early when the user moved on
+ */
+export async function loadReplay(id, sink, cancelled) {
+  const summary = await json(`/replays/${encodeURIComponent(id)}`);
+  const world = await json(`/worlds/${summary.world_ref}`);
+  if (cancelled()) return;
+  sink.onStart({ replay_id: id, world_ref: summary.world_ref, chunk_count: summary.chunk_count,
+    meta: summary.meta, run: summary.run, world });
+  for (const i of summary.received) {
+    if (cancelled()) return;
+    const res = await fetch(`/replays/${encodeURIComponent(id)}/chunks/${i}`);
+    if (!res.ok) continue; // a damaged chunk shows as a gap
+    const text = await res.text();
+    sink.onChunk(JSON.parse(text), text.length);
+  }
+  if (summary.complete && !cancelled()) sink.onEnd({ replay_id: id });
+}
+
+async function json(url) {
+  const res = await fetch(url);
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.detail || `${url}: HTTP ${res.status}`);
+  return body;
+}
+
+/** @param {number} seconds since the epoch */
+export function age(seconds) {
+  const s = Math.max(0, Date.now() / 1000 - seconds);
+  if (s < 90) return `${Math.round(s)} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 129600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
