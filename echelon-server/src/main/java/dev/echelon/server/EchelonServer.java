@@ -48,11 +48,12 @@ public final class EchelonServer implements AutoCloseable {
     s.server = WebServer.builder()
         .host(config.host())
         .port(config.port())
-        .maxPayloadSize(config.maxBodyBytes())
+        .maxPayloadSize(config.maxBodyBytes() * 16) // a backstop: BodyLimits answers 413 with a JSON detail first
         .shutdownHook(false)
         .shutdownGracePeriod(Duration.ofMillis(500))
         .contentEncoding(c -> c.contentEncodingsDiscoverServices(false)
-            .addContentEncoding(new GzipDecoding(config.maxDecodedBytes())))
+            .addContentEncoding(new GzipDecoding(config.maxBodyBytes(), config.maxDecodedBytes()))
+            .addContentEncoding(new GzipDecoding.Unsupported()))
         .routing(s::routing)
         .build()
         .start();
@@ -64,14 +65,15 @@ public final class EchelonServer implements AutoCloseable {
   /** Every route of the server; tests reuse it. */
   void routing(HttpRouting.Builder routing) {
     PushAuth auth = new PushAuth(config.pushToken());
+    BodyLimits limits = new BodyLimits(config.maxBodyBytes(), config.maxDecodedBytes());
     ErrorMapping.register(routing);
     routing.addFilter((chain, req, res) -> {
       chain.proceed();
       if (res.status().code() >= 400) metrics.requestErrors.increment();
     });
     routing.register(new StatusService(broadcaster::clientCount, metrics))
-        .register("/worlds", new WorldService(worlds, auth, metrics, config.maxDecodedBytes()))
-        .register("/push", new PushService(worlds, hub, auth, metrics, config.maxDecodedBytes()))
+        .register("/worlds", new WorldService(worlds, auth, metrics, limits))
+        .register("/push", new PushService(worlds, hub, auth, metrics, limits))
         .register("/events", new EventService(broadcaster, hub, config.sseKeepalive(), metrics))
         .register("/replays", new ReplayService(archive, hub))
         .register("/nav", nav)

@@ -15,9 +15,11 @@ import java.util.zip.GZIPInputStream;
  * bomb is answered with 413 long before it can fill the heap.
  */
 final class GzipDecoding implements ContentEncoding {
+  private final long maxBodyBytes;
   private final long maxDecodedBytes;
 
-  GzipDecoding(long maxDecodedBytes) {
+  GzipDecoding(long maxBodyBytes, long maxDecodedBytes) {
+    this.maxBodyBytes = maxBodyBytes;
     this.maxDecodedBytes = maxDecodedBytes;
   }
 
@@ -36,11 +38,45 @@ final class GzipDecoding implements ContentEncoding {
   @Override public ContentDecoder decoder() {
     return in -> {
       try {
-        return new Limited(new GZIPInputStream(in, 64 * 1024), maxDecodedBytes);
+        InputStream wire = new Limited(in, maxBodyBytes, "ECHELON_MAX_BODY_BYTES");
+        return new Limited(new GZIPInputStream(wire, 64 * 1024), maxDecodedBytes, "ECHELON_MAX_DECODED_BYTES");
       } catch (IOException e) {
         throw ApiException.badRequest("the gzip request body is not valid gzip: " + e.getMessage());
       }
     };
+  }
+
+  /** Encodings a client might send that we do not decode: answered with a JSON 415, not a bare 400. */
+  static final class Unsupported implements ContentEncoding {
+    @Override public Set<String> ids() {
+      return Set.of("br", "deflate", "compress", "zstd", "x-compress");
+    }
+
+    @Override public boolean supportsEncoding() {
+      return false;
+    }
+
+    @Override public boolean supportsDecoding() {
+      return true;
+    }
+
+    @Override public ContentDecoder decoder() {
+      return in -> {
+        throw new ApiException(415, "unsupported Content-Encoding; send gzip or no encoding");
+      };
+    }
+
+    @Override public ContentEncoder encoder() {
+      return ContentEncoder.NO_OP;
+    }
+
+    @Override public String name() {
+      return "unsupported";
+    }
+
+    @Override public String type() {
+      return "unsupported";
+    }
   }
 
   @Override public ContentEncoder encoder() {
@@ -58,11 +94,13 @@ final class GzipDecoding implements ContentEncoding {
   /** Throws 413 once more than {@code limit} bytes were read; turns corrupt gzip into 400. */
   static final class Limited extends FilterInputStream {
     private final long limit;
+    private final String setting;
     private long count;
 
-    Limited(InputStream in, long limit) {
+    Limited(InputStream in, long limit, String setting) {
       super(in);
       this.limit = limit;
+      this.setting = setting;
     }
 
     @Override public int read() throws IOException {
@@ -81,8 +119,8 @@ final class GzipDecoding implements ContentEncoding {
       if (n > 0) {
         count += n;
         if (count > limit) {
-          throw ApiException.tooLarge("the decompressed request body exceeds " + limit
-              + " bytes (ECHELON_MAX_DECODED_BYTES); send smaller chunks");
+          throw ApiException.tooLarge("the request body exceeds " + limit + " bytes (" + setting
+              + "); send smaller chunks");
         }
       }
       return n;
@@ -94,8 +132,8 @@ final class GzipDecoding implements ContentEncoding {
   }
 
   /** Reads a whole request body, enforcing {@code limit} on what is read. */
-  static byte[] readAll(InputStream in, long limit) {
-    try (InputStream s = new Limited(in, limit)) {
+  static byte[] readAll(InputStream in, long limit, String setting) {
+    try (InputStream s = new Limited(in, limit, setting)) {
       return s.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -22,7 +22,7 @@ import java.lang.System.Logger.Level;
  */
 final class NavService implements HttpService {
   private static final Logger LOG = System.getLogger(NavService.class.getName());
-  private static final int MAX_NAV_BODY = 64 * 1024;
+  private static final BodyLimits NAV_BODY = new BodyLimits(64 * 1024, 64 * 1024);
 
   /** A built graph and its JSON. */
   record Entry(NavGraph graph, byte[] json) {}
@@ -79,7 +79,7 @@ final class NavService implements HttpService {
   }
 
   private static JsonNode body(ServerRequest req) {
-    byte[] bytes = Responses.body(req, MAX_NAV_BODY);
+    byte[] bytes = NAV_BODY.read(req);
     try {
       return Json.mapper().readTree(bytes);
     } catch (IOException e) {

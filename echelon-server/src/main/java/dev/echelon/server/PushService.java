@@ -22,14 +22,14 @@ final class PushService implements HttpService {
   private final ReplayHub hub;
   private final PushAuth auth;
   private final Metrics metrics;
-  private final long maxDecodedBytes;
+  private final BodyLimits limits;
 
-  PushService(WorldStore worlds, ReplayHub hub, PushAuth auth, Metrics metrics, long maxDecodedBytes) {
+  PushService(WorldStore worlds, ReplayHub hub, PushAuth auth, Metrics metrics, BodyLimits limits) {
     this.worlds = worlds;
     this.hub = hub;
     this.auth = auth;
     this.metrics = metrics;
-    this.maxDecodedBytes = maxDecodedBytes;
+    this.limits = limits;
   }
 
   @Override public void routing(HttpRules rules) {
@@ -38,7 +38,7 @@ final class PushService implements HttpService {
 
   private void push(ServerRequest req, ServerResponse res) {
     auth.check(req);
-    byte[] body = Responses.body(req, maxDecodedBytes);
+    byte[] body = limits.read(req);
     Chunk c = ChunkCodec.read(body);
     StoredWorld world = worlds.find(c.worldRef()).orElseThrow(() -> ApiException.badRequest(
         "unknown world_ref " + c.worldRef() + ": PUT /worlds/" + c.worldRef() + " before pushing chunks"));

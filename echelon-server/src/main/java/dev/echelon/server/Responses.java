@@ -3,7 +3,6 @@ package dev.echelon.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.echelon.core.Json;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** Small helpers shared by the services for JSON answers and bodies. */
@@ -21,11 +20,5 @@ final class Responses {
   static void json(ServerResponse res, byte[] body) {
     res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.send(body);
-  }
-
-  /** The decoded request body, at most {@code limit} bytes. */
-  static byte[] body(ServerRequest req, long limit) {
-    if (!req.content().hasEntity()) throw ApiException.badRequest("a JSON request body is required");
-    return GzipDecoding.readAll(req.content().inputStream(), limit);
   }
 }

@@ -17,13 +17,13 @@ final class WorldService implements HttpService {
   private final WorldStore store;
   private final PushAuth auth;
   private final Metrics metrics;
-  private final long maxDecodedBytes;
+  private final BodyLimits limits;
 
-  WorldService(WorldStore store, PushAuth auth, Metrics metrics, long maxDecodedBytes) {
+  WorldService(WorldStore store, PushAuth auth, Metrics metrics, BodyLimits limits) {
     this.store = store;
     this.auth = auth;
     this.metrics = metrics;
-    this.maxDecodedBytes = maxDecodedBytes;
+    this.limits = limits;
   }
 
   @Override public void routing(HttpRules rules) {
@@ -35,7 +35,7 @@ final class WorldService implements HttpService {
   private void put(ServerRequest req, ServerResponse res) {
     auth.check(req);
     String hash = hash(req);
-    byte[] body = Responses.body(req, maxDecodedBytes);
+    byte[] body = limits.read(req);
     StoredWorld w = store.put(hash, body);
     metrics.worldsStored.increment();
     LOG.log(Level.INFO, "world " + w.hash() + " stored (" + w.json().length + " bytes)");
