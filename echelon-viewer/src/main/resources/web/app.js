@@ -77,7 +77,10 @@ function describe(r) {
   $('replay-info').textContent = parts.join(' · ');
 }
 
-const stream = new EventStream('/events', {
+// ?run=NAME in the page URL subscribes to one training run; the picker rewrites it
+const params = new URLSearchParams(location.search);
+const runFilter = params.get('run') || '';
+const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(runFilter)}` : '/events', {
   onStatus: setConnection,
   onStart(data) {
     for (const known of [state.replay, state.pending]) if (known && known.id === data.replay_id) return; // a catch-up repeat
@@ -141,7 +144,8 @@ async function openArchived(id, live) {
 }
 
 async function openLatest() {
-  const [latest] = await listReplays(1).catch(() => []);
+  const [latest] = await listReplays(100).then((all) => all.filter((r) => !runFilter || runNameOf(r.run) === runFilter))
+    .catch(() => []);
   if (latest) await openArchived(latest.replay_id, true);
 }
 
@@ -149,7 +153,7 @@ async function refreshLibrary() {
   const list = $('library-list');
   let replays;
   try {
-    replays = await listReplays(100);
+    replays = (await listReplays(100)).filter((r) => !runFilter || runNameOf(r.run) === runFilter);
   } catch (err) {
     list.replaceChildren(Object.assign(document.createElement('li'), { textContent: err.message }));
     return;
@@ -172,6 +176,31 @@ async function refreshLibrary() {
     return li;
   }));
 }
+
+/** @param {any} run */
+function runNameOf(run) {
+  return run ? run.name || run.run_dir || '' : '';
+}
+
+async function refreshRuns() {
+  const picker = $('run-picker');
+  try {
+    const res = await fetch('/runs');
+    const { runs } = await res.json();
+    const names = new Set([runFilter, ...runs.map((r) => r.name)].filter(Boolean));
+    picker.replaceChildren(new Option('all runs', ''), ...[...names].map((n) => new Option(n, n)));
+    picker.value = runFilter;
+  } catch (err) {
+    console.warn('echelon: cannot list runs', err);
+  }
+}
+$('run-picker').onchange = (e) => {
+  const next = new URLSearchParams(location.search);
+  if (e.target.value) next.set('run', e.target.value); else next.delete('run');
+  location.search = next.toString();
+};
+refreshRuns();
+setInterval(refreshRuns, 15000);
 
 function toggleLibrary() {
   const panel = $('library');
@@ -352,6 +381,8 @@ window.echelon = {
     navShown: state.navShown,
     navLines: nav.graph ? nav.graph.geometry.getAttribute('position').count / 2 : 0,
     replaysSeen: state.replaysSeen,
+    run: state.replay && state.replay.run ? runNameOf(state.replay.run) : null,
+    info: $('replay-info').textContent,
   }),
   info: () => ({ ...scene.renderer.info.memory, calls: scene.renderer.info.render.calls }),
   /** Screen position of a mech, for clicking it in tests. */

@@ -30,7 +30,8 @@ export class EventStream {
   connect() {
     if (this.closed) return;
     this.handlers.onStatus('connecting');
-    const resume = this.lastEventId ? `${this.url}?last_event_id=${encodeURIComponent(this.lastEventId)}` : this.url;
+    const sep = this.url.includes('?') ? '&' : '?';
+    const resume = this.lastEventId ? `${this.url}${sep}last_event_id=${encodeURIComponent(this.lastEventId)}` : this.url;
     const es = new EventSource(resume);
     this.source = es;
     es.onopen = () => {

@@ -33,6 +33,18 @@ final class ArchivedReplay {
     this.updatedAt = startedAt;
   }
 
+  /** The training run's name: {@code run.name}, else {@code run.run_dir}, else null. */
+  String runName() {
+    return runName(run);
+  }
+
+  static String runName(JsonNode run) {
+    if (run == null) return null;
+    if (run.path("name").isTextual()) return run.get("name").asText();
+    if (run.path("run_dir").isTextual()) return run.get("run_dir").asText();
+    return null;
+  }
+
   long diskBytes() {
     long n = 0;
     for (long b : fileBytes.values()) n += b;

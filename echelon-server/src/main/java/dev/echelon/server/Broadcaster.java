@@ -54,9 +54,9 @@ final class Broadcaster implements AutoCloseable {
   }
 
   /** Registers a viewer, evicting the oldest when the cap is reached; null after shutdown. */
-  synchronized SseClient connect() {
+  synchronized SseClient connect(Subscription filter) {
     if (closed) return null;
-    SseClient c = new SseClient(nextSerial++, queueEvents);
+    SseClient c = new SseClient(nextSerial++, queueEvents, filter);
     clients.addLast(c);
     while (clients.size() > maxClients) {
       SseClient oldest = clients.removeFirst();
@@ -94,13 +94,19 @@ final class Broadcaster implements AutoCloseable {
 
   /** Sends an event to every viewer; returns how many were given it. Never blocks on a viewer. */
   synchronized int publish(String name, byte[] data) {
-    SseEvent e = new SseEvent(nextEventId++, name, data);
+    return publish(name, data, null, null);
+  }
+
+  /** As {@link #publish(String, byte[])}, for an event of {@code replayId} in training run {@code run}. */
+  synchronized int publish(String name, byte[] data, String replayId, String run) {
+    SseEvent e = new SseEvent(nextEventId++, name, data, replayId, run);
     history.addLast(e);
     historyBytes += e.size();
     while (history.size() > historyEvents || historyBytes > historyMaxBytes) historyBytes -= history.removeFirst().size();
     int n = 0;
     List<SseClient> full = null;
     for (SseClient c : clients) {
+      if (!c.wants(e)) continue;
       if (c.offer(e)) {
         n++;
       } else if (!c.isClosed()) {

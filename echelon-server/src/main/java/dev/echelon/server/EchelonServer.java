@@ -76,6 +76,7 @@ public final class EchelonServer implements AutoCloseable {
         .register("/push", new PushService(worlds, hub, auth, metrics, limits))
         .register("/events", new EventService(broadcaster, hub, config.sseKeepalive(), metrics))
         .register("/replays", new ReplayService(archive, hub))
+        .register("/runs", new RunService(archive, hub))
         .register("/nav", nav)
         .register("/vendor/three", new StaticFiles(THREE_WEBJAR, null))
         .register("/", new StaticFiles("web", "index.html"));

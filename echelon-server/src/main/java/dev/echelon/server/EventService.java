@@ -7,7 +7,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -15,7 +14,7 @@ import java.time.Duration;
  * hand so that every event is one {@code data:} line and each flush reaches the browser at once.
  */
 final class EventService implements HttpService {
-  private static final byte[] PREAMBLE = "retry: 1000\n: connected\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final String PREAMBLE = "retry: 1000\n: connected\n\n";
 
   private final Broadcaster broadcaster;
   private final ReplayHub hub;
@@ -48,8 +47,19 @@ final class EventService implements HttpService {
     }
   }
 
+  /** {@code ?run=NAME} and {@code ?replay=ID} narrow what a viewer receives. */
+  static Subscription filter(ServerRequest req) {
+    String run = req.query().first("run").filter(v -> !v.isBlank()).orElse(null);
+    String replay = req.query().first("replay").filter(v -> !v.isBlank()).orElse(null);
+    if (replay != null) dev.echelon.core.Chunk.requireReplayId("replay", replay);
+    if (run != null && run.length() > 512) throw ApiException.badRequest("run name is longer than 512 characters");
+    return run == null && replay == null ? Subscription.ALL : new Subscription(run, replay);
+  }
+
   private void stream(ServerRequest req, ServerResponse res) {
-    ReplayHub.Subscription sub = hub.subscribe(lastEventId(req));
+    Subscription filter = filter(req);
+    boolean gzip = Responses.acceptsGzip(req);
+    ReplayHub.Subscribed sub = hub.subscribe(lastEventId(req), filter);
     SseClient client = sub == null ? null : sub.client();
     if (client == null) {
       ErrorMapping.send(res, Status.SERVICE_UNAVAILABLE_503.code(), "the server is shutting down; reconnect shortly");
@@ -59,8 +69,13 @@ final class EventService implements HttpService {
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+    if (gzip) {
+      res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+      res.header(HeaderNames.VARY, "Accept-Encoding");
+      metrics.sseGzipConnections.increment();
+    }
     try (OutputStream out = res.outputStream()) {
-      client.serve(out, keepalive, PREAMBLE, sub.backlog(), sub.resumeId());
+      client.serve(EventWriter.of(out, gzip), keepalive, PREAMBLE, sub.backlog(), sub.resumeId());
     } catch (Exception e) {
       // the viewer went away or was dropped; nothing to answer
     } finally {

@@ -16,6 +16,7 @@ final class Metrics {
   final LongAdder worldsStored = new LongAdder();
   final LongAdder sseEvents = new LongAdder();
   final LongAdder sseConnections = new LongAdder();
+  final LongAdder sseGzipConnections = new LongAdder();
   final LongAdder viewersDropped = new LongAdder();
   final LongAdder viewersEvicted = new LongAdder();
   final LongAdder navBuilds = new LongAdder();
@@ -43,6 +44,7 @@ final class Metrics {
     counter(s, "echelon_worlds_stored_total", "Worlds accepted by PUT /worlds.", worldsStored);
     counter(s, "echelon_sse_events_total", "Events published to viewers.", sseEvents);
     counter(s, "echelon_sse_connections_total", "Viewer connections accepted.", sseConnections);
+    counter(s, "echelon_sse_gzip_connections_total", "Viewer connections served gzip-compressed.", sseGzipConnections);
     gauge(s, "echelon_sse_clients", "Viewers connected now.", clients.getAsInt());
     counter(s, "echelon_viewers_dropped_total", "Viewers dropped for being too slow.", viewersDropped);
     counter(s, "echelon_viewers_evicted_total", "Viewers evicted by the client cap.", viewersEvicted);

@@ -49,14 +49,14 @@ final class NavService implements HttpService {
 
   private void graph(ServerRequest req, ServerResponse res) {
     String hash = PathRequest.worldHashField(body(req));
-    Responses.json(res, entry(hash).json());
+    Responses.json(req, res, entry(hash).json());
   }
 
   private void path(ServerRequest req, ServerResponse res) {
     PathRequest q = PathRequest.fromJson(body(req));
     NavGraph g = entry(q.worldHash()).graph();
     Path p = g.findPath(q.start().x(), q.start().y(), q.start().z(), q.goal().x(), q.goal().y(), q.goal().z());
-    Responses.json(res, NavJson.path(g, p));
+    Responses.json(req, res, NavJson.path(g, p));
   }
 
   Entry entry(String hash) {

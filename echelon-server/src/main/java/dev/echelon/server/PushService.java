@@ -50,7 +50,7 @@ final class PushService implements HttpService {
       metrics.duplicates.increment();
       LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk " + (c.chunkIndex() + 1) + "/" + total
           + " duplicate, ignored");
-      Responses.json(res, new PushResponse(PushResponse.DUPLICATE, c.replayId(), c.chunkIndex(), 0));
+      Responses.json(req, res, new PushResponse(PushResponse.DUPLICATE, c.replayId(), c.chunkIndex(), 0));
       return;
     }
     metrics.chunksPushed.increment();
@@ -61,6 +61,6 @@ final class PushService implements HttpService {
     LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk " + (c.chunkIndex() + 1) + "/" + total
         + " frames=" + c.frameCount() + " bytes=" + body.length + " viewers=" + notified
         + (r.ended() ? " (replay complete)" : ""));
-    Responses.json(res, new PushResponse(PushResponse.OK, c.replayId(), c.chunkIndex(), notified));
+    Responses.json(req, res, new PushResponse(PushResponse.OK, c.replayId(), c.chunkIndex(), notified));
   }
 }

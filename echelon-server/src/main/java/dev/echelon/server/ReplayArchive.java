@@ -62,7 +62,18 @@ final class ReplayArchive {
 
   /** The replay with the most recent activity, if any. */
   Optional<ArchivedReplay> latest() {
-    return index.values().stream().max(Comparator.comparingDouble((ArchivedReplay r) -> r.updatedAt));
+    return latest(Subscription.ALL);
+  }
+
+  /** The most recently active replay a subscription covers. */
+  Optional<ArchivedReplay> latest(Subscription filter) {
+    return index.values().stream().filter(r -> filter.matches(r.id, r.runName()))
+        .max(Comparator.comparingDouble((ArchivedReplay r) -> r.updatedAt));
+  }
+
+  /** Every replay in the index, for grouping by run. */
+  java.util.Collection<ArchivedReplay> all() {
+    return index.values();
   }
 
   boolean receiving(ArchivedReplay r) {

@@ -48,36 +48,40 @@ final class ReplayHub {
       ReplayTracker.Result r = tracker.accept(c);
       if (r.outcome() == ReplayTracker.Outcome.DUPLICATE) return new Pushed(r, 0);
       archive.store(c, gz, chunkEvent.length, r.complete());
-      if (r.started()) broadcaster.publish("replay_start", startEvent(c.replayId(), c.worldRef(), c.knownTotal(), c.meta(), c.run(), world));
-      int n = broadcaster.publish("replay_chunk", chunkEvent);
-      if (r.ended()) broadcaster.publish("replay_end", endEvent(c.replayId()));
+      String id = c.replayId();
+      String run = archive.find(id).runName();
+      if (r.started()) {
+        broadcaster.publish("replay_start", startEvent(id, c.worldRef(), c.knownTotal(), c.meta(), c.run(), world), id, run);
+      }
+      int n = broadcaster.publish("replay_chunk", chunkEvent, id, run);
+      if (r.ended()) broadcaster.publish("replay_end", endEvent(id), id, run);
       if (r.started() || r.ended()) archive.enforceRetention();
       return new Pushed(r, n);
     }
   }
 
   /** A registered viewer and what it must be sent before live events. */
-  record Subscription(SseClient client, Iterator<SseEvent> backlog, long resumeId) {}
+  record Subscribed(SseClient client, Iterator<SseEvent> backlog, long resumeId) {}
 
   /**
    * Registers a viewer. With {@code lastEventId} it resumes from the event history (or gets a
    * {@code resync} event when that is too old); without, it catches up on the latest replay.
    */
-  Subscription subscribe(Long lastEventId) {
+  Subscribed subscribe(Long lastEventId, Subscription filter) {
     synchronized (lock) {
-      SseClient client = broadcaster.connect();
+      SseClient client = broadcaster.connect(filter);
       if (client == null) return null;
       if (lastEventId != null) {
         List<SseEvent> missed = broadcaster.historyAfter(lastEventId);
-        if (missed != null) return new Subscription(client, missed.iterator(), 0);
-        String latest = archive.latest().map(r -> "\"" + r.id + "\"").orElse("null");
+        if (missed != null) return new Subscribed(client, missed.iterator(), 0);
+        String latest = archive.latest(filter).map(r -> "\"" + r.id + "\"").orElse("null");
         byte[] data = ("{\"reason\":\"events after " + lastEventId + " are no longer in the server's history\",\"latest\":"
             + latest + "}").getBytes(StandardCharsets.UTF_8);
-        return new Subscription(client, List.of(new SseEvent(0, "resync", data)).iterator(), broadcaster.lastEventId());
+        return new Subscribed(client, List.of(new SseEvent(0, "resync", data)).iterator(), broadcaster.lastEventId());
       }
-      ArchivedReplay latest = archive.latest().orElse(null);
-      if (latest == null) return new Subscription(client, Collections.emptyIterator(), broadcaster.lastEventId());
-      return new Subscription(client, new CatchUp(latest), broadcaster.lastEventId());
+      ArchivedReplay latest = archive.latest(filter).orElse(null);
+      if (latest == null) return new Subscribed(client, Collections.emptyIterator(), broadcaster.lastEventId());
+      return new Subscribed(client, new CatchUp(latest), broadcaster.lastEventId());
     }
   }
 
@@ -91,6 +95,7 @@ final class ReplayHub {
     private final Integer total;
     private final JsonNode meta;
     private final JsonNode run;
+    private final String runName;
     private final int[] indices;
     private final boolean complete;
     private int next = -1; // -1: start event; indices.length: end event
@@ -102,6 +107,7 @@ final class ReplayHub {
       this.total = r.total;
       this.meta = r.meta;
       this.run = r.run;
+      this.runName = r.runName();
       this.indices = r.received.stream().toArray();
       this.complete = r.complete;
     }
@@ -114,12 +120,12 @@ final class ReplayHub {
             LOG.log(Level.WARNING, "catch-up: world " + worldRef + " of replay " + replay.id + " is gone; skipping it");
             return false;
           }
-          pending = new SseEvent(0, "replay_start", startEvent(replay.id, worldRef, total, meta, run, w));
+          pending = new SseEvent(0, "replay_start", startEvent(replay.id, worldRef, total, meta, run, w), replay.id, runName);
         } else if (next < indices.length) {
           byte[] data = archive.readChunk(replay, indices[next]).orElse(null);
-          if (data != null) pending = new SseEvent(0, "replay_chunk", data);
+          if (data != null) pending = new SseEvent(0, "replay_chunk", data, replay.id, runName);
         } else if (complete) {
-          pending = new SseEvent(0, "replay_end", endEvent(replay.id));
+          pending = new SseEvent(0, "replay_end", endEvent(replay.id), replay.id, runName);
         }
         next++;
       }

@@ -37,7 +37,7 @@ final class ReplayService implements HttpService {
       n.put("total", archive.size());
       return n;
     });
-    Responses.json(res, body);
+    Responses.json(req, res, body);
   }
 
   private void one(ServerRequest req, ServerResponse res) {
@@ -51,7 +51,7 @@ final class ReplayService implements HttpService {
       return n;
     });
     if (body == null) throw ApiException.notFound("replay " + id + " is not in the archive");
-    Responses.json(res, body);
+    Responses.json(req, res, body);
   }
 
   private void chunk(ServerRequest req, ServerResponse res) {
@@ -64,7 +64,7 @@ final class ReplayService implements HttpService {
     if (r == null || index < 0) throw ApiException.notFound("replay " + id + " has no stored chunk " + index);
     byte[] data = archive.readChunk(r, index)
         .orElseThrow(() -> ApiException.notFound("chunk " + index + " of replay " + id + " is damaged on disk"));
-    Responses.json(res, data);
+    Responses.json(req, res, data);
   }
 
   private static String id(ServerRequest req) {

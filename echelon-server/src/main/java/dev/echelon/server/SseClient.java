@@ -1,8 +1,6 @@
 package dev.echelon.server;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -14,8 +12,6 @@ import java.util.concurrent.TimeUnit;
  * thread (which also closes its socket), so it can never hold up anyone else.
  */
 final class SseClient {
-  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-
   final long serial;
   private final ArrayBlockingQueue<SseEvent> queue;
   private volatile boolean closed;
@@ -24,9 +20,17 @@ final class SseClient {
   private volatile long writingSince;
   private volatile boolean inBacklog;
 
-  SseClient(long serial, int queueEvents) {
+  private final Subscription filter;
+
+  SseClient(long serial, int queueEvents, Subscription filter) {
     this.serial = serial;
     this.queue = new ArrayBlockingQueue<>(queueEvents);
+    this.filter = filter;
+  }
+
+  /** True when this viewer subscribed to the event's replay. */
+  boolean wants(SseEvent e) {
+    return filter.matches(e.replayId, e.run);
   }
 
   /** Queues an event without blocking; false when the viewer is closed or its queue is full. */
@@ -65,44 +69,33 @@ final class SseClient {
    * last event id), then live events until closed or the connection fails. Runs on the viewer's
    * request thread.
    */
-  void serve(OutputStream out, Duration keepalive, byte[] preamble, Iterator<SseEvent> backlog, long resumeId)
+  void serve(EventWriter out, Duration keepalive, String preamble, Iterator<SseEvent> backlog, long resumeId)
       throws IOException {
     thread = Thread.currentThread();
     if (closed) return;
-    out.write(preamble);
-    out.flush();
+    out.text(preamble);
     long keepaliveNanos = keepalive.toNanos();
     try {
       inBacklog = true;
       while (!closed && backlog.hasNext()) {
         SseEvent e = backlog.next();
+        if (!wants(e) && e.replayId != null) continue;
         writingSince = System.nanoTime();
-        out.write(e.head);
-        out.write(e.data);
-        out.write(END);
-        out.flush();
+        out.event(e);
         writingSince = 0;
       }
-      if (resumeId > 0) {
-        out.write(("id: " + resumeId + "\n\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-      }
+      if (resumeId > 0) out.text("id: " + resumeId + "\n\n");
       inBacklog = false;
       while (!closed) {
         SseEvent e = queue.poll(keepaliveNanos, TimeUnit.NANOSECONDS);
         writingSince = System.nanoTime();
-        if (e == null) {
-          out.write((": keepalive " + System.currentTimeMillis() / 1000 + "\n\n").getBytes(StandardCharsets.US_ASCII));
-        } else {
-          out.write(e.head);
-          out.write(e.data);
-          out.write(END);
-        }
-        out.flush();
+        if (e == null) out.text(": keepalive " + System.currentTimeMillis() / 1000 + "\n\n");
+        else out.event(e);
         writingSince = 0;
       }
+      out.finish();
     } catch (InterruptedException e) {
-      // closed by the broadcaster: fall through and end the stream
+      // closed by the broadcaster: end the stream
     } finally {
       closed = true;
       queue.clear();

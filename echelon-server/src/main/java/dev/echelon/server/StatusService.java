@@ -25,7 +25,7 @@ final class StatusService implements HttpService {
   }
 
   private void health(ServerRequest req, ServerResponse res) {
-    Responses.json(res, new Health("ok", clients.getAsInt(), (System.nanoTime() - startNanos) / 1e9));
+    Responses.json(req, res, new Health("ok", clients.getAsInt(), (System.nanoTime() - startNanos) / 1e9));
   }
 
   private void metrics(ServerRequest req, ServerResponse res) {

@@ -39,7 +39,7 @@ final class WorldService implements HttpService {
     StoredWorld w = store.put(hash, body);
     metrics.worldsStored.increment();
     LOG.log(Level.INFO, "world " + w.hash() + " stored (" + w.json().length + " bytes)");
-    Responses.json(res, Map.of("status", "ok", "world_hash", w.hash()));
+    Responses.json(req, res, Map.of("status", "ok", "world_hash", w.hash()));
   }
 
   private void head(ServerRequest req, ServerResponse res) {
@@ -49,7 +49,7 @@ final class WorldService implements HttpService {
   private void get(ServerRequest req, ServerResponse res) {
     String hash = hash(req);
     StoredWorld w = store.find(hash).orElseThrow(() -> ApiException.notFound("world " + hash + " is not stored"));
-    Responses.json(res, w.json());
+    Responses.json(req, res, w.json());
   }
 
   private static String hash(ServerRequest req) {

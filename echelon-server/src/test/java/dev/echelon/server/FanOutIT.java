@@ -29,11 +29,15 @@ class FanOutIT {
 
   /** A viewer that connects, sends its request, and never reads a byte. */
   static Socket stalledViewer(int port) throws Exception {
+    return stalledViewer(port, "/events");
+  }
+
+  static Socket stalledViewer(int port, String path) throws Exception {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress("127.0.0.1", port));
     OutputStream out = socket.getOutputStream();
-    out.write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return socket;

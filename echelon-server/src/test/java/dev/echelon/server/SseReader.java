@@ -43,7 +43,13 @@ public final class SseReader implements AutoCloseable {
   }
 
   public SseReader(String url, String lastEventId) {
+    this(url, lastEventId, true);
+  }
+
+  /** With {@code gzip} false the stream is requested uncompressed (Accept-Encoding: identity). */
+  public SseReader(String url, String lastEventId, boolean gzip) {
     Request.Builder req = new Request.Builder().url(url).header("Accept", "text/event-stream");
+    if (!gzip) req.header("Accept-Encoding", "identity");
     if (lastEventId != null) req.header("Last-Event-ID", lastEventId);
     call = HTTP.newCall(req.build());
     thread = Thread.ofPlatform().daemon().name("sse-reader").start(this::run);

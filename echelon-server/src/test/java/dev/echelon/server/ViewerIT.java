@@ -51,6 +51,8 @@ class ViewerIT {
       b.driver.get(s.url("/"));
       await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
       assertThat(b.driver.findElement(By.id("conn")).getText()).isEqualTo("connected");
+      // Chromium asked for gzip and its EventSource decodes the compressed stream
+      assertThat(s.get("/metrics").body()).contains("echelon_sse_gzip_connections_total 1");
 
       String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
       s.pushReplay("viewer1", hash, (ArrayNode) replay.get("frames"), 100);
@@ -154,12 +156,39 @@ class ViewerIT {
           () -> b.driver.findElements(By.cssSelector("#library-list li")).size() == 2);
       String text = b.driver.findElement(By.id("library-list")).getText();
       assertThat(text).contains("older").contains("complete").contains("inprogress").contains("live");
-      b.driver.findElement(By.cssSelector("#library-list li[data-replay-id='older']")).click();
+      // the list refreshes itself, so click through the DOM rather than hold a stale element
+      b.js("document.querySelector(\"#library-list li[data-replay-id='older']\").click()");
       await(b, "older replay", Duration.ofSeconds(20), () -> "older".equals(state(b).get("replayId"))
           && Boolean.TRUE.equals(state(b).get("complete")) && ((Number) state(b).get("frames")).intValue() == 185);
       b.screenshot("viewer-library");
       b.driver.findElement(By.id("library-live")).click();
       await(b, "back to live", Duration.ofSeconds(20), () -> "inprogress".equals(state(b).get("replayId")));
+    }
+  }
+
+  @Test
+  void aViewerOnOneRunShowsOnlyThatRunAndItsTrainingInfo() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = (ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      b.driver.get(s.url("/?run=alpha"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      for (String[] r : new String[][] {{"b1", "beta"}, {"a1", "alpha"}, {"b2", "beta"}}) {
+        String run = "{\"name\":\"" + r[1] + "\",\"update\":3,\"global_step\":12288,\"eval\":{\"win_rate\":0.75}}";
+        String body = "{\"replay_id\":\"" + r[0] + "\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,"
+            + "\"chunk_count\":1,\"run\":" + run + ",\"frames\":" + frames + "}";
+        assertThat(s.post("/push", body).status()).isEqualTo(200);
+      }
+      await(b, "alpha replay", Duration.ofSeconds(20), () -> "a1".equals(state(b).get("replayId"))
+          && Boolean.TRUE.equals(state(b).get("complete")));
+      Thread.sleep(500);
+      assertThat(state(b).get("replayId")).isEqualTo("a1"); // b2 came later but belongs to another run
+      assertThat(((Number) state(b).get("replaysSeen")).intValue()).isEqualTo(1);
+      assertThat(b.driver.findElement(By.id("replay-info")).getText())
+          .contains("run alpha").contains("update 3").contains("step 12288").contains("eval win 75%");
+      await(b, "run picker", Duration.ofSeconds(20),
+          () -> b.driver.findElements(By.cssSelector("#run-picker option")).size() == 3);
     }
   }
 
