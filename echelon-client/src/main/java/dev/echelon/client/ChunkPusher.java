@@ -31,7 +31,10 @@ final class ChunkPusher {
         }
       }));
 
-  ChunkPusher(Transport transport, int chunkFrames, long chunkBytes, Counters counters) {
+  private final Object defaultRun;
+
+  ChunkPusher(Transport transport, int chunkFrames, long chunkBytes, Counters counters, Object defaultRun) {
+    this.defaultRun = defaultRun;
     this.transport = transport;
     this.chunkFrames = chunkFrames;
     this.chunkBytes = chunkBytes;
@@ -55,24 +58,17 @@ final class ChunkPusher {
     knownWorlds.remove(hash);
   }
 
-  /** Reports progress of a blocking push after each chunk. */
-  interface Progress {
-    void chunkSent(int index, int count, long bytesSent);
-
-    Progress NONE = (i, n, b) -> {};
-  }
-
   /** Pushes a whole replay, blocking; throws {@link EchelonException} when it cannot. */
   PushSummary push(Replay replay) throws InterruptedException {
-    return push(replay, Progress.NONE);
+    return push(replay, (i, n, b) -> {});
   }
 
-  PushSummary push(Replay replay, Progress progress) throws InterruptedException {
+  PushSummary push(Replay replay, PushProgress progress) throws InterruptedException {
     long t0 = System.nanoTime();
     World world = JsonPayloads.world(replay.world);
     boolean uploaded = ensureWorld(world);
     JsonNode meta = JsonPayloads.tree(replay.meta);
-    JsonNode run = JsonPayloads.tree(replay.run);
+    JsonNode run = JsonPayloads.tree(replay.run != null ? replay.run : defaultRun);
     List<byte[]> frames = replay.frames.stream().map(JsonPayloads::bytes).toList();
     List<int[]> ranges = plan(frames);
     long[] sent = {0};
@@ -118,6 +114,10 @@ final class ChunkPusher {
     }
     if (start < frames.size() || out.isEmpty()) out.add(new int[] {start, frames.size()});
     return out;
+  }
+
+  Object defaultRun() {
+    return defaultRun;
   }
 
   boolean full(int frames, long bytes) {

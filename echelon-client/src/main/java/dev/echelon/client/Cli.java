@@ -90,7 +90,7 @@ public final class Cli {
         try {
           Replay replay = ReplayFile.read(path, null);
           long t0 = System.nanoTime();
-          PushSummary s = client.pusher().push(replay, (i, n, bytes) -> progress(err, f, i + 1, n, bytes, t0));
+          PushSummary s = client.push(replay, (i, n, bytes) -> progress(err, f, i + 1, n, bytes, t0));
           err.println();
           out.printf(Locale.ROOT, "%s: replay %s, %d frames in %d chunks, %.1f MB sent in %.1f s%s%n", f,
               s.replayId(), s.frames(), s.chunks(), s.bytes() / 1e6, s.elapsed().toMillis() / 1000.0,
@@ -102,9 +102,6 @@ public final class Cli {
           err.println();
           err.println("echelon: " + f + ": " + e.getMessage());
           failed++;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return 130;
         }
       }
     }

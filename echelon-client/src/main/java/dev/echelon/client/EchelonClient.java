@@ -32,7 +32,7 @@ public final class EchelonClient implements AutoCloseable {
         .retryOnConnectionFailure(true)
         .build();
     Transport transport = new Transport(http, b.baseUrl, b.token, b.maxAttempts, b.initialBackoff, b.maxBackoff, counters);
-    this.pusher = new ChunkPusher(transport, b.chunkFrames, b.chunkBytes, counters);
+    this.pusher = new ChunkPusher(transport, b.chunkFrames, b.chunkBytes, counters, b.run);
     this.sender = new Sender(b.queueCapacity, counters);
   }
 
@@ -52,9 +52,15 @@ public final class EchelonClient implements AutoCloseable {
 
   /** Pushes a replay and waits for every chunk to be accepted. Throws {@link EchelonException}. */
   public PushSummary push(Replay replay) {
+    return push(replay, (i, n, b) -> {});
+  }
+
+  /** As {@link #push(Replay)}, reporting each accepted chunk to {@code progress}. */
+  public PushSummary push(Replay replay, PushProgress progress) {
     Objects.requireNonNull(replay, "replay");
+    Objects.requireNonNull(progress, "progress");
     try {
-      return pusher.push(replay);
+      return pusher.push(replay, progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EchelonException("interrupted while pushing replay " + replay.replayId(), e);
@@ -88,7 +94,7 @@ public final class EchelonClient implements AutoCloseable {
 
   /** Starts a live replay of the episode now being played on {@code world}. */
   public LiveStream openStream(Object world, Object meta) {
-    return openStream(world, meta, null);
+    return openStream(world, meta, pusher.defaultRun());
   }
 
   /** As {@link #openStream(Object, Object)}, tagged with the training {@code run} it belongs to. */
@@ -134,6 +140,7 @@ public final class EchelonClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(8);
     private int queueCapacity = 8;
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private Object run;
 
     Builder() {}
 
@@ -150,6 +157,7 @@ public final class EchelonClient implements AutoCloseable {
       b.maxBackoff = maxBackoff;
       b.queueCapacity = queueCapacity;
       b.closeTimeout = closeTimeout;
+      b.run = run;
       return b;
     }
 
@@ -201,6 +209,16 @@ public final class EchelonClient implements AutoCloseable {
     /** How long {@link EchelonClient#close()} keeps sending what is queued (default 10 s). */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * The training run every replay of this client belongs to, as the Python trainer sends it
+     * ({@code name} or {@code run_dir}, {@code update}, {@code global_step}, {@code eval}, ...).
+     * Viewers can subscribe to one run; a replay's own run, when set, wins.
+     */
+    public Builder run(Object run) {
+      this.run = run;
       return this;
     }
 

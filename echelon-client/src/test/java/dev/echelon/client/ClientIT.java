@@ -170,6 +170,19 @@ class ClientIT {
     }
   }
 
+  @Test
+  void aClientWideRunTagsEveryReplayForRunSubscribers() {
+    try (TestServer s = TestServer.start(runs);
+        SseReader alpha = new SseReader(s.url("/events?run=alpha"));
+        EchelonClient client = EchelonClient.builder().baseUrl(s.url("/"))
+            .run(java.util.Map.of("name", "alpha", "update", 9)).build()) {
+      client.push(smallReplay("tagged"));
+      SseReader.Event start = alpha.next(WAIT);
+      assertThat(start.json().get("run").get("update").asInt()).isEqualTo(9);
+      assertThat(s.get("/runs").json().get("runs").get(0).get("name").asText()).isEqualTo("alpha");
+    }
+  }
+
   static Replay smallReplay(String id) {
     ObjectNode world = Json.mapper().createObjectNode();
     world.putArray("size").add(4).add(4).add(2);
