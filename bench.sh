@@ -3,11 +3,17 @@
 #   ./bench.sh                      every benchmark
 #   ./bench.sh NavBuildBench        a subset (any JMH arguments, e.g. -f 3 -wi 5)
 #   ./bench.sh footprint            graph sizes and bytes per node
+#   ./bench.sh load [ingest|stall|churn|soak|all] [runs] [soak-replays]
+#                                   the real server jar under load (ingest, fan-out, soak)
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh
-mvn -B -q -ntp -Pbench -DskipTests -pl echelon-bench -am package >&2
 jar=echelon-bench/target/benchmarks.jar
+mvn -B -q -ntp -Pbench -DskipTests -pl echelon-bench -am package >&2
+if [ "${1:-}" = load ]; then
+  shift
+  exec "$JAVA_HOME/bin/java" -Xmx4g -cp "$jar" dev.echelon.bench.LoadBench "$@"
+fi
 if [ "${1:-}" = footprint ]; then
   exec "$JAVA_HOME/bin/java" -cp "$jar" dev.echelon.bench.NavFootprint
 fi

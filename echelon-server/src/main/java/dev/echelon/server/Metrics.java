@@ -54,8 +54,33 @@ final class Metrics {
     s.append("# HELP echelon_nav_build_seconds_total Time spent building navigation graphs.\n")
         .append("# TYPE echelon_nav_build_seconds_total counter\n")
         .append("echelon_nav_build_seconds_total ").append(navBuildNanos.sum() / 1e9).append('\n');
+    Runtime rt = Runtime.getRuntime();
+    gauge(s, "echelon_jvm_heap_used_bytes", "Heap in use (after the last GC, plus what was allocated since).",
+        rt.totalMemory() - rt.freeMemory());
+    gauge(s, "echelon_jvm_threads", "Live JVM threads (platform).", Thread.activeCount());
+    gauge(s, "echelon_process_resident_bytes", "Resident set size of the server process.", resident());
+    gauge(s, "echelon_process_open_fds", "Open file descriptors of the server process.", openFds());
     counter(s, "echelon_request_errors_total", "Requests answered with a 4xx or 5xx status.", requestErrors);
     return s.toString();
+  }
+
+  private static long resident() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: report nothing
+    }
+    return -1;
+  }
+
+  private static long openFds() {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static void cache(StringBuilder s, String name, BoundedCache.Stats st) {
