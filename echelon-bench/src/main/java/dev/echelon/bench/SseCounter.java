@@ -48,7 +48,13 @@ final class SseCounter implements AutoCloseable {
         }
       };
       connected.countDown();
-      InputStream in = gzip ? new GZIPInputStream(counting, 64 * 1024) : counting;
+      // InflaterInputStream.available() says 1 until EOF, which makes InputStreamReader block for more
+      // input while it already holds a whole event; report 0 so each event is handed over at once
+      InputStream in = gzip ? new FilterInputStream(new GZIPInputStream(counting, 64 * 1024)) {
+        @Override public int available() {
+          return 0;
+        }
+      } : counting;
       BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 256 * 1024);
       String event = null;
       String line;
