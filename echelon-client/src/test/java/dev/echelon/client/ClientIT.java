@@ -98,7 +98,7 @@ class ClientIT {
       CompletableFuture<PushSummary> f = client.pushAsync(smallReplay("late"));
       Thread.sleep(400);
       assertThat(f).isNotDone();
-      try (EchelonServer server = EchelonServer.start(ServerConfig.forTesting(runs).withPort(port))) {
+      try (EchelonServer server = EchelonServer.start(ServerConfig.forTesting(runs).newBuilder().port(port).build())) {
         PushSummary summary = f.get(15, TimeUnit.SECONDS);
         assertThat(summary.replayId()).isEqualTo("late");
         assertThat(client.stats().retries()).isPositive();

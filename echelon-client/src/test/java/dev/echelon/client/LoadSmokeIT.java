@@ -51,7 +51,7 @@ class LoadSmokeIT {
 
   @Test
   void viewerChurnLeaksNoThreadsOrFileDescriptors() throws Exception {
-    ServerConfig config = ServerConfig.forTesting(runs).withSse(16, Duration.ofMillis(100), Duration.ofSeconds(1));
+    ServerConfig config = ServerConfig.forTesting(runs).newBuilder().sse(16, Duration.ofMillis(100), Duration.ofSeconds(1)).build();
     try (TestServer s = new TestServer(config)) {
       for (int i = 0; i < 10; i++) new SseReader(s.url("/events")).close(); // warm up pools
       settle(s);

@@ -78,7 +78,7 @@ public record ServerConfig(
 
   /** Defaults with an ephemeral port and the given runs directory: what tests and tools want. */
   public static ServerConfig forTesting(Path runsDir) {
-    return defaults().withPort(0).withHost("127.0.0.1").withRunsDir(runsDir);
+    return defaults().newBuilder().port(0).host("127.0.0.1").runsDir(runsDir).build();
   }
 
   /**
@@ -119,44 +119,98 @@ public record ServerConfig(
         integer("ECHELON_RETAIN_MAX_REPLAYS", v.getOrDefault("ECHELON_RETAIN_MAX_REPLAYS", "500")));
   }
 
-  public ServerConfig withPort(int p) {
-    return new ServerConfig(host, p, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
+  /** A builder holding this configuration, to derive a variant of it. */
+  public Builder newBuilder() {
+    return new Builder(this);
   }
 
-  public ServerConfig withHost(String h) {
-    return new ServerConfig(h, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
-  }
+  /** Builds a {@link ServerConfig}; starts from an existing one. */
+  public static final class Builder {
+    private String host;
+    private int port;
+    private Path runsDir;
+    private int sseMaxClients;
+    private Duration sseKeepalive;
+    private Duration sseBroadcastTimeout;
+    private int sseQueueEvents;
+    private int worldCacheMax;
+    private int navCacheMax;
+    private String pushToken;
+    private long maxBodyBytes;
+    private long maxDecodedBytes;
+    private long navMaxVoxels;
+    private long retainMaxBytes;
+    private int retainMaxReplays;
 
-  public ServerConfig withRunsDir(Path dir) {
-    return new ServerConfig(host, port, dir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
-  }
+    private Builder(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      runsDir = c.runsDir;
+      sseMaxClients = c.sseMaxClients;
+      sseKeepalive = c.sseKeepalive;
+      sseBroadcastTimeout = c.sseBroadcastTimeout;
+      sseQueueEvents = c.sseQueueEvents;
+      worldCacheMax = c.worldCacheMax;
+      navCacheMax = c.navCacheMax;
+      pushToken = c.pushToken;
+      maxBodyBytes = c.maxBodyBytes;
+      maxDecodedBytes = c.maxDecodedBytes;
+      navMaxVoxels = c.navMaxVoxels;
+      retainMaxBytes = c.retainMaxBytes;
+      retainMaxReplays = c.retainMaxReplays;
+    }
 
-  public ServerConfig withPushToken(String token) {
-    return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, token, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
-  }
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
 
-  public ServerConfig withSse(int maxClients, Duration keepalive, Duration broadcastTimeout) {
-    return new ServerConfig(host, port, runsDir, maxClients, keepalive, broadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
-  }
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
 
-  public ServerConfig withLimits(long bodyBytes, long decodedBytes, long navVoxels) {
-    return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, bodyBytes, decodedBytes, navVoxels, retainMaxBytes, retainMaxReplays);
-  }
+    public Builder runsDir(Path runsDir) {
+      this.runsDir = runsDir;
+      return this;
+    }
 
-  public ServerConfig withCaches(int worlds, int navGraphs) {
-    return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worlds, navGraphs, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes, retainMaxReplays);
-  }
+    public Builder pushToken(String token) {
+      this.pushToken = token;
+      return this;
+    }
 
-  public ServerConfig withRetention(long maxBytes, int maxReplays) {
-    return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-        worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, maxBytes, maxReplays);
+    public Builder sse(int maxClients, Duration keepalive, Duration broadcastTimeout) {
+      this.sseMaxClients = maxClients;
+      this.sseKeepalive = keepalive;
+      this.sseBroadcastTimeout = broadcastTimeout;
+      return this;
+    }
+
+    public Builder limits(long bodyBytes, long decodedBytes, long navVoxels) {
+      this.maxBodyBytes = bodyBytes;
+      this.maxDecodedBytes = decodedBytes;
+      this.navMaxVoxels = navVoxels;
+      return this;
+    }
+
+    public Builder caches(int worlds, int navGraphs) {
+      this.worldCacheMax = worlds;
+      this.navCacheMax = navGraphs;
+      return this;
+    }
+
+    public Builder retention(long maxBytes, int maxReplays) {
+      this.retainMaxBytes = maxBytes;
+      this.retainMaxReplays = maxReplays;
+      return this;
+    }
+
+    public ServerConfig build() {
+      return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
+          worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes,
+          retainMaxReplays);
+    }
   }
 
   static Map<String, String> readDotEnv(Path file) {

@@ -18,11 +18,6 @@ class ArchiveIT {
 
   @TempDir Path runs;
 
-  static String world(TestServer s) {
-    ObjectNode w = Json.mapper().createObjectNode();
-    w.putArray("size").add(6).add(6).add(3);
-    return s.putWorld(w).json().get("world_hash").asText();
-  }
 
   static String chunk(String id, String hash, int index, Integer count) {
     return "{\"replay_id\":\"" + id + "\",\"world_ref\":\"" + hash + "\",\"chunk_index\":" + index
@@ -40,7 +35,7 @@ class ArchiveIT {
   void aRestartKeepsCompleteAndPartialReplaysAndTheirRules() throws Exception {
     String hash;
     try (TestServer s = TestServer.start(runs)) {
-      hash = world(s);
+      hash = s.putSmallWorld();
       push(s, "done", hash, 0, 2, "ok");
       push(s, "done", hash, 1, 2, "ok");
       Thread.sleep(20);
@@ -83,8 +78,8 @@ class ArchiveIT {
 
   @Test
   void retentionRemovesTheOldestReplays() throws Exception {
-    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).withRetention(1L << 30, 2))) {
-      String hash = world(s);
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().retention(1L << 30, 2).build())) {
+      String hash = s.putSmallWorld();
       for (String id : new String[] {"r1", "r2", "r3"}) {
         push(s, id, hash, 0, 1, "ok");
         Thread.sleep(20);
@@ -105,7 +100,7 @@ class ArchiveIT {
   @Test
   void idsAreValidatedAgainstTraversal() {
     try (TestServer s = TestServer.start(runs)) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       push(s, "safe", hash, 0, 1, "ok");
       for (String path : new String[] {"/replays/..%2F..%2Fworlds", "/replays/a%2Fb/chunks/0",
           "/replays/..%252F/chunks/0", "/replays/a.b", "/replays/safe/chunks/x", "/replays?limit=0", "/replays?before=abc"}) {
@@ -127,7 +122,7 @@ class ArchiveIT {
   @Test
   void aViewerJoiningMidReplayAssemblesExactlyThePushedFrames() {
     try (TestServer s = TestServer.start(runs)) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       push(s, "mid", hash, 0, 4, "ok");
       push(s, "mid", hash, 1, 4, "ok");
       try (SseReader late = new SseReader(s.url("/events"))) {
@@ -151,7 +146,7 @@ class ArchiveIT {
   @Test
   void aReconnectWithLastEventIdLosesNothingAndAStaleOneResyncs() throws Exception {
     try (TestServer s = TestServer.start(runs)) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       long lastId;
       try (SseReader first = new SseReader(s.url("/events"))) {
         push(s, "resume", hash, 0, 3, "ok");
@@ -182,7 +177,7 @@ class ArchiveIT {
   @Test
   void aDamagedChunkFileIsReportedAndSkipped() throws Exception {
     try (TestServer s = TestServer.start(runs)) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       for (int i = 0; i < 3; i++) push(s, "damaged", hash, i, 3, "ok");
       push(s, "corrupt", hash, 0, 1, "ok");
     }
@@ -205,7 +200,7 @@ class ArchiveIT {
       assertThat(bad.json().get("detail").asText()).contains("damaged");
       assertThat(s.get("/health").status()).isEqualTo(200);
       // the damaged replay can still be completed by re-pushing the lost chunk
-      push(s, "damaged", world(s), 1, 3, "ok");
+      push(s, "damaged", s.putSmallWorld(), 1, 3, "ok");
       assertThat(s.get("/replays/damaged").json().get("complete").asBoolean()).isTrue();
     }
   }

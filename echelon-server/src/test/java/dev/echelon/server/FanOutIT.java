@@ -21,11 +21,6 @@ class FanOutIT {
 
   @TempDir Path runs;
 
-  static String world(TestServer s) {
-    ObjectNode w = Json.mapper().createObjectNode();
-    w.putArray("size").add(4).add(4).add(4);
-    return s.putWorld(w).json().get("world_hash").asText();
-  }
 
   /** A viewer that connects, sends its request, and never reads a byte. */
   static Socket stalledViewer(int port) throws Exception {
@@ -50,7 +45,7 @@ class FanOutIT {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (s.get("/health").json().get("clients").asInt() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
       assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(2);
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       String frames = "[" + ("{\"payload\":\"" + "x".repeat(20_000) + "\"},").repeat(49) + "{\"last\":true}]";
       long slowest = 0;
       for (int i = 0; i < 50; i++) {
@@ -80,7 +75,7 @@ class FanOutIT {
         for (int i = 0; i < 17; i++) viewers.add(new SseReader(s.url("/events")));
         assertThat(viewers.get(0).awaitEnd(WAIT)).as("oldest viewer's stream ended").isTrue();
         assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(16);
-        String hash = world(s);
+        String hash = s.putSmallWorld();
         s.post("/push", "{\"replay_id\":\"e\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,\"chunk_count\":1,\"frames\":[]}");
         for (int i = 1; i < 17; i++) assertThat(viewers.get(i).next(WAIT).name()).isEqualTo("replay_start");
         assertThat(viewers.get(0).events).isEmpty();

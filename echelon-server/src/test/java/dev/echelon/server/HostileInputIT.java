@@ -43,7 +43,7 @@ class HostileInputIT {
 
   @BeforeAll
   void start() throws Exception {
-    s = new TestServer(ServerConfig.forTesting(runs).withLimits(2L << 20, 16L << 20, 4L << 20));
+    s = new TestServer(ServerConfig.forTesting(runs).newBuilder().limits(2L << 20, 16L << 20, 4L << 20).build());
     ObjectNode world = Json.mapper().createObjectNode();
     world.putArray("size").add(6).add(6).add(3);
     world.putArray("walls").addArray().add(1).add(1).add(0).add(1);

@@ -50,7 +50,7 @@ class LifecycleIT {
 
   @Test
   void worldsEvictedFromMemoryAreStillServed() {
-    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).withCaches(1, 1))) {
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().caches(1, 1).build())) {
       List<String> hashes = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         ObjectNode w = Json.mapper().createObjectNode().put("seed", i);

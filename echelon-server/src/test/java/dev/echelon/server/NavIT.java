@@ -97,7 +97,7 @@ class NavIT {
 
   @Test
   void badNavRequestsGetClearErrors() {
-    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).withLimits(1 << 20, 1 << 20, 1000))) {
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().limits(1 << 20, 1 << 20, 1000).build())) {
       ObjectNode small = Json.mapper().createObjectNode();
       small.putArray("size").add(10).add(10).add(5);
       ObjectNode huge = Json.mapper().createObjectNode();

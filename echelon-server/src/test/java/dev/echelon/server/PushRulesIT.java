@@ -25,7 +25,7 @@ class PushRulesIT {
 
   @BeforeEach
   void start() {
-    ServerConfig config = ServerConfig.forTesting(runs).withLimits(1 << 20, 4 << 20, 1 << 20);
+    ServerConfig config = ServerConfig.forTesting(runs).newBuilder().limits(1 << 20, 4 << 20, 1 << 20).build();
     s = new TestServer(config);
     ObjectNode world = Json.mapper().createObjectNode();
     world.putArray("size").add(8).add(8).add(4);
@@ -151,7 +151,7 @@ class PushRulesIT {
   @Test
   void aPushTokenGuardsWritesButNotReads() {
     s.close();
-    s = new TestServer(ServerConfig.forTesting(runs).withPushToken("s3cret"));
+    s = new TestServer(ServerConfig.forTesting(runs).newBuilder().pushToken("s3cret").build());
     TestServer.Answer noToken = s.post("/push", chunk("t", 0, 1, ""));
     assertThat(noToken.status()).isEqualTo(401);
     assertThat(noToken.json().get("detail").asText()).contains("Bearer");

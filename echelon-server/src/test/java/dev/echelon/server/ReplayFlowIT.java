@@ -83,7 +83,7 @@ class ReplayFlowIT {
 
   @Test
   void viewersGetKeepalivesWhenNothingHappens() throws Exception {
-    ServerConfig config = ServerConfig.forTesting(runs).withSse(16, Duration.ofMillis(100), Duration.ofSeconds(1));
+    ServerConfig config = ServerConfig.forTesting(runs).newBuilder().sse(16, Duration.ofMillis(100), Duration.ofSeconds(1)).build();
     try (TestServer s = new TestServer(config); SseReader viewer = new SseReader(s.url("/events"))) {
       Thread.sleep(600);
       assertThat(viewer.commentCount()).isGreaterThanOrEqualTo(3);

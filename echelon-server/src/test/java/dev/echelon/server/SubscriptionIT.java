@@ -21,11 +21,6 @@ class SubscriptionIT {
 
   @TempDir Path runs;
 
-  static String world(TestServer s) {
-    ObjectNode w = Json.mapper().createObjectNode();
-    w.putArray("size").add(6).add(6).add(3);
-    return s.putWorld(w).json().get("world_hash").asText();
-  }
 
   /** Pushes a 2-chunk replay whose chunk 0 carries {@code run} (a JSON object or null). */
   static void replay(TestServer s, String hash, String id, String run, int frameBytes) {
@@ -51,7 +46,7 @@ class SubscriptionIT {
   void gzipAndPlainViewersReceiveIdenticalEvents() throws Exception {
     try (TestServer s = TestServer.start(runs); SseReader gz = new SseReader(s.url("/events"), null, true);
         SseReader plain = new SseReader(s.url("/events"), null, false)) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       replay(s, hash, "same1", "{\"name\":\"exp\"}", 50_000);
       replay(s, hash, "same2", null, 10);
       List<String> a = drain(gz, 8);
@@ -71,7 +66,7 @@ class SubscriptionIT {
         SseReader runA = new SseReader(s.url("/events?run=alpha"));
         SseReader byDir = new SseReader(s.url("/events?run=runs/beta"));
         SseReader one = new SseReader(s.url("/events?replay=a2"))) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       replay(s, hash, "a1", "{\"name\":\"alpha\",\"update\":1}", 10);
       replay(s, hash, "b1", "{\"run_dir\":\"runs/beta\"}", 10);
       replay(s, hash, "a2", "{\"name\":\"alpha\",\"update\":2}", 10);
@@ -101,7 +96,7 @@ class SubscriptionIT {
   @Test
   void aLateSubscriberToARunCatchesUpOnThatRunsLatestReplay() {
     try (TestServer s = TestServer.start(runs)) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       replay(s, hash, "a1", "{\"name\":\"alpha\"}", 10);
       replay(s, hash, "b1", "{\"name\":\"beta\"}", 10);
       try (SseReader late = new SseReader(s.url("/events?run=alpha"))) {
@@ -114,7 +109,7 @@ class SubscriptionIT {
   @Test
   void aStalledSubscriberToOneRunDoesNotAffectASubscriberToAnother() throws Exception {
     try (TestServer s = TestServer.start(runs); SseReader alpha = new SseReader(s.url("/events?run=alpha"))) {
-      String hash = world(s);
+      String hash = s.putSmallWorld();
       Socket stalled = FanOutIT.stalledViewer(s.server.port(), "/events?run=beta");
       try {
         long end = System.nanoTime() + WAIT.toNanos();

@@ -83,6 +83,13 @@ public final class TestServer implements AutoCloseable {
         .header("Content-Encoding", "gzip").put(RequestBody.create(gzip(body), JSON)).build());
   }
 
+  /** Stores a small empty 6x6x3 world and returns its hash, for tests that need any world. */
+  public String putSmallWorld() {
+    var w = Json.mapper().createObjectNode();
+    w.putArray("size").add(6).add(6).add(3);
+    return putWorld(w).json().get("world_hash").asText();
+  }
+
   /** Pushes frames as the Python trainer does: 100-frame chunks, meta on chunk 0. */
   public void pushReplay(String replayId, String worldRef, ArrayNode frames, int perChunk) {
     int n = (frames.size() + perChunk - 1) / perChunk;
