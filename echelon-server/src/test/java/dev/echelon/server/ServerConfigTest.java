@@ -1,0 +1,60 @@
+package dev.echelon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsAreThoseOfTheProtocol() {
+    ServerConfig c = ServerConfig.defaults();
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.port()).isEqualTo(8090);
+    assertThat(c.runsDir()).isEqualTo(Path.of("runs"));
+    assertThat(c.sseMaxClients()).isEqualTo(16);
+    assertThat(c.sseKeepalive()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.sseBroadcastTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.worldCacheMax()).isEqualTo(32);
+    assertThat(c.navCacheMax()).isEqualTo(8);
+    assertThat(c.pushToken()).isNull();
+    assertThat(c.retainMaxBytes()).isEqualTo(2L << 30);
+    assertThat(c.retainMaxReplays()).isEqualTo(500);
+  }
+
+  @Test
+  void dotEnvThenEnvironmentThenArgumentsWin() throws Exception {
+    Path env = dir.resolve(".env");
+    Files.writeString(env, "# comment\nECHELON_PORT=9000\nexport ECHELON_RUNS_DIR=\"/data/runs\"\n"
+        + "ECHELON_SSE_BROADCAST_TIMEOUT_S=2.5\nECHELON_PUSH_TOKEN='abc'\nNOT_OURS=1\n");
+    ServerConfig fromFile = ServerConfig.load(new String[0], Map.of(), env);
+    assertThat(fromFile.port()).isEqualTo(9000);
+    assertThat(fromFile.runsDir()).isEqualTo(Path.of("/data/runs"));
+    assertThat(fromFile.sseBroadcastTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(fromFile.pushToken()).isEqualTo("abc");
+    ServerConfig fromEnv = ServerConfig.load(new String[0], Map.of("ECHELON_PORT", "9100", "PATH", "/bin"), env);
+    assertThat(fromEnv.port()).isEqualTo(9100);
+    ServerConfig fromArgs = ServerConfig.load(new String[] {"--port", "9200", "--host", "127.0.0.1"},
+        Map.of("ECHELON_PORT", "9100"), env);
+    assertThat(fromArgs.port()).isEqualTo(9200);
+    assertThat(fromArgs.host()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void badValuesNameTheVariable() {
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("ECHELON_PORT", "http"), null))
+        .hasMessageContaining("ECHELON_PORT").hasMessageContaining("http");
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("ECHELON_SSE_MAX_CLIENTS", "0"), null))
+        .hasMessageContaining("SSE_MAX_CLIENTS").hasMessageContaining("0");
+    assertThatThrownBy(() -> ServerConfig.load(new String[] {"--verbose"}, Map.of(), null))
+        .hasMessageContaining("--verbose").hasMessageContaining("usage");
+    assertThatThrownBy(() -> ServerConfig.load(new String[] {"--port"}, Map.of(), null)).hasMessageContaining("--port");
+  }
+}
