@@ -7,7 +7,7 @@ import { MechLayer } from './mechs.js';
 import { Effects } from './effects.js';
 import { Hud } from './hud.js';
 import { NavOverlay } from './nav.js';
-import { listReplays, loadReplay, age } from './library.js';
+import { initPanels, runNameOf } from './panels.js';
 
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
@@ -116,102 +116,8 @@ const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(run
   },
 });
 
-// --- the replay library -----------------------------------------------------------------------
-
-let loadToken = 0;
-
-/**
- * Shows a replay from the archive; chunks still being pushed keep arriving live.
- * @param {string} id @param {boolean} live follow live replays after this one
- */
-async function openArchived(id, live) {
-  const token = ++loadToken;
-  state.followLive = live;
-  $('follow').checked = live;
-  let target = null;
-  await loadReplay(id, {
-    onStart(start) {
-      target = state.replay && state.replay.id === id ? state.replay : new Replay(start);
-      if (target !== state.replay) show(target);
-    },
-    onChunk(data, bytes) {
-      if (target && target.addChunk(data.chunk_index, data.frames, bytes) && target === state.replay) hud.progress(target);
-    },
-    onEnd() {
-      if (target) { target.end(); hud.progress(target); }
-    },
-  }, () => token !== loadToken).catch((err) => { $('replay-info').textContent = 'library: ' + err.message; });
-}
-
-async function openLatest() {
-  const [latest] = await listReplays(100).then((all) => all.filter((r) => !runFilter || runNameOf(r.run) === runFilter))
-    .catch(() => []);
-  if (latest) await openArchived(latest.replay_id, true);
-}
-
-async function refreshLibrary() {
-  const list = $('library-list');
-  let replays;
-  try {
-    replays = (await listReplays(100)).filter((r) => !runFilter || runNameOf(r.run) === runFilter);
-  } catch (err) {
-    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: err.message }));
-    return;
-  }
-  list.replaceChildren(...replays.map((r) => {
-    const li = document.createElement('li');
-    li.dataset.replayId = r.replay_id;
-    if (state.replay && state.replay.id === r.replay_id) li.classList.add('current');
-    const kind = r.live ? 'live' : r.complete ? 'complete' : 'partial';
-    const badge = Object.assign(document.createElement('span'), { className: 'badge ' + kind, textContent: kind });
-    const run = r.run && (r.run.name || r.run.run_dir);
-    const meta = Object.entries(r.meta || {}).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k} ${v}`);
-    const title = document.createElement('div');
-    title.append(badge, r.replay_id);
-    const sub = Object.assign(document.createElement('div'), { className: 'sub' });
-    sub.textContent = [run && `run ${run}`, ...meta, `${r.frames} frames`,
-      `${r.chunks_received}/${r.chunk_count ?? '?'} chunks`, age(r.updated_at)].filter(Boolean).join(' · ');
-    li.append(title, sub);
-    li.onclick = () => openArchived(r.replay_id, false);
-    return li;
-  }));
-}
-
-/** @param {any} run */
-function runNameOf(run) {
-  return run ? run.name || run.run_dir || '' : '';
-}
-
-async function refreshRuns() {
-  const picker = $('run-picker');
-  try {
-    const res = await fetch('/runs');
-    const { runs } = await res.json();
-    const names = new Set([runFilter, ...runs.map((r) => r.name)].filter(Boolean));
-    picker.replaceChildren(new Option('all runs', ''), ...[...names].map((n) => new Option(n, n)));
-    picker.value = runFilter;
-  } catch (err) {
-    console.warn('echelon: cannot list runs', err);
-  }
-}
-$('run-picker').onchange = (e) => {
-  const next = new URLSearchParams(location.search);
-  if (e.target.value) next.set('run', e.target.value); else next.delete('run');
-  location.search = next.toString();
-};
-refreshRuns();
-setInterval(refreshRuns, 15000);
-
-function toggleLibrary() {
-  const panel = $('library');
-  panel.classList.toggle('hidden');
-  if (!panel.classList.contains('hidden')) refreshLibrary();
-}
-
-$('library-toggle').onclick = toggleLibrary;
-$('library-close').onclick = toggleLibrary;
-$('library-live').onclick = () => openLatest();
-setInterval(() => { if (!$('library').classList.contains('hidden')) refreshLibrary(); }, 5000);
+const panels = initPanels({ state, show, progress: (r) => hud.progress(r), runFilter });
+const { openArchived, openLatest, toggleLibrary } = panels;
 
 // --- playback -------------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ class StaticFilesIT {
       }
       assertThat(s.get("/vendor/three/examples/jsm/controls/OrbitControls.js").status()).isEqualTo(200);
       for (String js : new String[] {"app.js", "stream.js", "replay.js", "scene.js", "mechs.js", "effects.js", "hud.js",
-          "nav.js", "library.js", "styles.css"}) {
+          "nav.js", "library.js", "panels.js", "styles.css"}) {
         assertThat(s.get("/" + js).status()).as(js).isEqualTo(200);
         assertThat(s.get("/" + js).body()).as(js).doesNotContain("https://cdn").doesNotContain("unpkg.com");
       }
