@@ -286,6 +286,7 @@ window.echelon = {
     selected: state.selected,
     navShown: state.navShown,
     navLines: nav.graph ? nav.graph.geometry.getAttribute('position').count / 2 : 0,
+    pathPoints: nav.path ? nav.path.geometry.getAttribute('position').count : 0,
     replaysSeen: state.replaysSeen,
     run: state.replay && state.replay.run ? runNameOf(state.replay.run) : null,
     info: $('replay-info').textContent,

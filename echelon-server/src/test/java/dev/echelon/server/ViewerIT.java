@@ -92,6 +92,10 @@ class ViewerIT {
       assertThat(b.driver.findElement(By.id("inspect-title")).getText()).startsWith("blue_0");
       assertThat(b.driver.findElement(By.id("inspect-table")).getText()).contains("hp_max").contains("heat");
 
+      // the selected mech's least-cost path to the zone centre (positions converted to metres and back)
+      b.driver.findElement(By.id("inspect-path")).click();
+      await(b, "path to zone", Duration.ofSeconds(20), () -> ((Number) state(b).get("pathPoints")).intValue() > 1);
+
       // the nav toggle draws the overlay
       b.driver.findElement(By.id("nav-toggle")).click();
       await(b, "nav overlay", Duration.ofSeconds(20), () -> ((Number) state(b).get("navLines")).intValue() > 0);
