@@ -21,10 +21,6 @@ final class DoubleIntHeap {
     return size == 0;
   }
 
-  int size() {
-    return size;
-  }
-
   void push(double key, int value) {
     if (size == keys.length) {
       keys = Arrays.copyOf(keys, size * 2);
@@ -40,10 +36,6 @@ final class DoubleIntHeap {
     }
     keys[i] = key;
     values[i] = value;
-  }
-
-  double peekKey() {
-    return keys[0];
   }
 
   /** Removes the least pair and returns its value. */

@@ -92,12 +92,10 @@ final class Broadcaster implements AutoCloseable {
     return clients.size();
   }
 
-  /** Sends an event to every viewer; returns how many were given it. Never blocks on a viewer. */
-  synchronized int publish(String name, byte[] data) {
-    return publish(name, data, null, null);
-  }
-
-  /** As {@link #publish(String, byte[])}, for an event of {@code replayId} in training run {@code run}. */
+  /**
+   * Sends an event of {@code replayId} (in training run {@code run}) to every viewer subscribed to
+   * it; returns how many were given it. Never blocks on a viewer.
+   */
   synchronized int publish(String name, byte[] data, String replayId, String run) {
     SseEvent e = new SseEvent(nextEventId++, name, data, replayId, run);
     history.addLast(e);

@@ -60,11 +60,6 @@ final class ReplayArchive {
     return index.get(id);
   }
 
-  /** The replay with the most recent activity, if any. */
-  Optional<ArchivedReplay> latest() {
-    return latest(Subscription.ALL);
-  }
-
   /** The most recently active replay a subscription covers. */
   Optional<ArchivedReplay> latest(Subscription filter) {
     return index.values().stream().filter(r -> filter.matches(r.id, r.runName()))
