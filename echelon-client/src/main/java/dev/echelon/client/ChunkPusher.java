@@ -6,7 +6,6 @@ import dev.echelon.core.ChunkCodec;
 import dev.echelon.core.PushResponse;
 import dev.echelon.core.RawJson;
 import dev.echelon.core.World;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,7 +47,7 @@ final class ChunkPusher {
       knownWorlds.add(world.hash());
       return false;
     }
-    byte[] json = JsonPayloads.bytes(world.document());
+    byte[] json = RawJson.serialize(world.document()).toByteArray();
     counters.bytes.add(transport.putWorld(world.hash(), json));
     knownWorlds.add(world.hash());
     return true;
@@ -69,12 +68,12 @@ final class ChunkPusher {
     boolean uploaded = ensureWorld(world);
     JsonNode meta = JsonPayloads.tree(replay.meta);
     JsonNode run = JsonPayloads.tree(replay.run != null ? replay.run : defaultRun);
-    List<byte[]> frames = replay.frames.stream().map(JsonPayloads::bytes).toList();
+    List<RawJson> frames = replay.frames.stream().map(JsonPayloads::raw).toList();
     List<int[]> ranges = plan(frames);
     long[] sent = {0};
     for (int i = 0; i < ranges.size(); i++) {
       int[] r = ranges.get(i);
-      Chunk c = new Chunk(replay.replayId, world.hash(), i, ranges.size(), false, array(frames, r[0], r[1]),
+      Chunk c = new Chunk(replay.replayId, world.hash(), i, ranges.size(), false, RawJson.array(frames, r[0], r[1]),
           r[1] - r[0], i == 0 ? meta : null, i == 0 ? run : null);
       sendChunk(c, world, sent);
       progress.chunkSent(i, ranges.size(), sent[0]);
@@ -99,12 +98,12 @@ final class ChunkPusher {
   }
 
   /** Splits frames into [from, to) ranges of at most chunkFrames frames and chunkBytes bytes. */
-  List<int[]> plan(List<byte[]> frames) {
+  List<int[]> plan(List<RawJson> frames) {
     var out = new java.util.ArrayList<int[]>();
     int start = 0;
     long bytes = 0;
     for (int i = 0; i < frames.size(); i++) {
-      long size = frames.get(i).length + 1;
+      long size = frames.get(i).size() + 1;
       if (i > start && (i - start >= chunkFrames || bytes + size > chunkBytes)) {
         out.add(new int[] {start, i});
         start = i;
@@ -122,19 +121,5 @@ final class ChunkPusher {
 
   boolean full(int frames, long bytes) {
     return frames >= chunkFrames || bytes >= chunkBytes;
-  }
-
-  static RawJson array(List<byte[]> frames, int from, int to) {
-    int size = 2;
-    for (int i = from; i < to; i++) size += frames.get(i).length + 1;
-    var out = new ByteArrayOutputStream(size);
-    out.write('[');
-    for (int i = from; i < to; i++) {
-      if (i > from) out.write(',');
-      out.writeBytes(frames.get(i));
-    }
-    out.write(']');
-    byte[] b = out.toByteArray();
-    return RawJson.compact(b, 0, b.length);
   }
 }

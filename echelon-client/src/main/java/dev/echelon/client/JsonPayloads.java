@@ -1,6 +1,5 @@
 package dev.echelon.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.echelon.core.Json;
 import dev.echelon.core.RawJson;
@@ -11,17 +10,12 @@ import java.nio.charset.StandardCharsets;
 final class JsonPayloads {
   private JsonPayloads() {}
 
-  /** Compact JSON bytes; raw text and bytes are taken as they are, never re-parsed. */
-  static byte[] bytes(Object value) {
-    if (value instanceof byte[] b) return RawJson.compact(b, 0, b.length).toByteArray();
-    if (value instanceof CharSequence s) return RawJson.compact(s.toString()).toByteArray();
-    if (value instanceof RawJson r) return r.toByteArray();
-    try {
-      return Json.mapper().writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " to JSON: "
-          + e.getOriginalMessage(), e);
-    }
+  /** Compact JSON; raw text and bytes are taken as they are (whitespace dropped), never re-parsed. */
+  static RawJson raw(Object value) {
+    if (value instanceof RawJson r) return r;
+    if (value instanceof byte[] b) return RawJson.compact(b, 0, b.length);
+    if (value instanceof CharSequence s) return RawJson.compact(s.toString());
+    return RawJson.serialize(value);
   }
 
   /** A world with its hash; raw JSON is parsed once because the hash needs the canonical form. */

@@ -2,6 +2,7 @@ package dev.echelon.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.echelon.core.Chunk;
+import dev.echelon.core.RawJson;
 import dev.echelon.core.World;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -26,7 +27,7 @@ public final class LiveStream implements AutoCloseable {
   private final Object runSource;
   private final CompletableFuture<PushSummary> done = new CompletableFuture<>();
   private final long startNanos = System.nanoTime();
-  private List<byte[]> pending = new ArrayList<>();
+  private List<RawJson> pending = new ArrayList<>();
   private long pendingBytes;
   private int nextIndex;
   private long frames;
@@ -52,9 +53,9 @@ public final class LiveStream implements AutoCloseable {
   /** Adds a frame; serialises it now (so later mutation is safe) and sends a chunk when one is full. */
   public LiveStream addFrame(Object frame) {
     if (closed) throw new IllegalStateException("stream " + replayId + " is closed");
-    byte[] f = JsonPayloads.bytes(frame);
+    RawJson f = JsonPayloads.raw(frame);
     pending.add(f);
-    pendingBytes += f.length + 1;
+    pendingBytes += f.size() + 1;
     frames++;
     if (client.pusher().full(pending.size(), pendingBytes)) flush(false);
     return this;
@@ -73,7 +74,7 @@ public final class LiveStream implements AutoCloseable {
   }
 
   private void flush(boolean last) {
-    List<byte[]> batch = pending;
+    List<RawJson> batch = pending;
     int index = nextIndex++;
     pending = new ArrayList<>();
     pendingBytes = 0;
@@ -90,7 +91,7 @@ public final class LiveStream implements AutoCloseable {
     client.sender().submit(job);
   }
 
-  private void sendChunk(int index, List<byte[]> batch, boolean last) throws InterruptedException {
+  private void sendChunk(int index, List<RawJson> batch, boolean last) throws InterruptedException {
     if (failed) return;
     try {
       if (world == null) {
@@ -100,7 +101,7 @@ public final class LiveStream implements AutoCloseable {
       JsonNode meta = index == 0 ? JsonPayloads.tree(metaSource) : null;
       JsonNode run = index == 0 ? JsonPayloads.tree(runSource) : null;
       Chunk c = new Chunk(replayId, world.hash(), index, last ? index + 1 : null, last,
-          ChunkPusher.array(batch, 0, batch.size()), batch.size(), meta, run);
+          RawJson.array(batch, 0, batch.size()), batch.size(), meta, run);
       long[] sent = {0};
       client.pusher().sendChunk(c, world, sent);
       sentBytes += sent[0];

@@ -3,7 +3,9 @@ package dev.echelon.core;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A JSON value kept as compact single-line UTF-8 bytes. Frames travel through the server this
@@ -46,6 +48,36 @@ public final class RawJson {
   public static RawJson compact(String json) {
     byte[] b = json.getBytes(StandardCharsets.UTF_8);
     return compact(b, 0, b.length);
+  }
+
+  /** Serialises {@code value} (a Jackson tree, Map or POJO) with the protocol's mapper: compact by construction. */
+  public static RawJson serialize(Object value) {
+    try {
+      return new RawJson(Json.mapper().writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " to JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * A JSON array of {@code elements[from..to)}. The elements are already compact, so they are
+   * joined as they are, without another scan: this is how chunks are packed from frames.
+   */
+  public static RawJson array(List<RawJson> elements, int from, int to) {
+    int size = 2;
+    for (int i = from; i < to; i++) size += elements.get(i).bytes.length + 1;
+    byte[] out = new byte[Math.max(2, size - (to > from ? 1 : 0))];
+    int n = 0;
+    out[n++] = '[';
+    for (int i = from; i < to; i++) {
+      if (i > from) out[n++] = ',';
+      byte[] b = elements.get(i).bytes;
+      System.arraycopy(b, 0, out, n, b.length);
+      n += b.length;
+    }
+    out[n] = ']';
+    return new RawJson(out);
   }
 
   /** Size in bytes of the compact text. */

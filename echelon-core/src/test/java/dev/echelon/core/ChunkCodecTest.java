@@ -99,6 +99,15 @@ class ChunkCodecTest {
   }
 
   @Test
+  void rawJsonArraysJoinCompactElementsAsTheyAre() {
+    var elements = java.util.List.of(RawJson.compact("{ \"a\" : 1 }"), RawJson.serialize(java.util.Map.of("b", "x y")),
+        RawJson.compact("[ 2 ]"));
+    assertThat(RawJson.array(elements, 0, 3).toString()).isEqualTo("[{\"a\":1},{\"b\":\"x y\"},[2]]");
+    assertThat(RawJson.array(elements, 1, 2).toString()).isEqualTo("[{\"b\":\"x y\"}]");
+    assertThat(RawJson.array(elements, 2, 2).toString()).isEqualTo("[]");
+  }
+
+  @Test
   void rawJsonCompactionLeavesStringsAlone() {
     assertThat(RawJson.compact("[ \"a\\\\\" , \" x\\ty \" ,\r\n{ } ]").toString())
         .isEqualTo("[\"a\\\\\",\" x\\ty \",{}]");
