@@ -1,13 +1,11 @@
 package dev.echelon.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.echelon.core.Gzip;
 import dev.echelon.core.Json;
 import dev.echelon.core.PushResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.zip.GZIPOutputStream;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -51,14 +49,14 @@ final class Transport {
   }
 
   long putWorld(String hash, byte[] json) throws InterruptedException {
-    byte[] body = gzip(json);
+    byte[] body = Gzip.compress(json);
     call(request("worlds/" + hash).header("Content-Encoding", "gzip").put(RequestBody.create(body, JSON)).build(), false);
     return body.length;
   }
 
   /** Posts a chunk; returns the server's answer and the bytes sent. */
   PushResponse postChunk(byte[] json, long[] sentBytes) throws InterruptedException {
-    byte[] body = gzip(json);
+    byte[] body = Gzip.compress(json);
     Answer a = call(request("push").header("Content-Encoding", "gzip").post(RequestBody.create(body, JSON)).build(), false);
     sentBytes[0] += body.length;
     try {
@@ -113,17 +111,5 @@ final class Transport {
     }
     String s = new String(body, java.nio.charset.StandardCharsets.UTF_8);
     return s.length() > 300 ? s.substring(0, 300) + "..." : s;
-  }
-
-  static byte[] gzip(byte[] data) {
-    var out = new ByteArrayOutputStream(Math.max(64, data.length / 8));
-    try (var gz = new GZIPOutputStream(out, 16 * 1024) {
-      { def.setLevel(java.util.zip.Deflater.BEST_SPEED); } // replay JSON still shrinks ~15x; CPU matters more
-    }) {
-      gz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 }

@@ -85,9 +85,7 @@ final class ReplayArchive {
     Path rdir = dir.resolve(r.id);
     try {
       Files.createDirectories(rdir);
-      Files.write(tmp(rdir, chunkName(c.chunkIndex())), gzEvent);
-      Files.move(tmp(rdir, chunkName(c.chunkIndex())), rdir.resolve(chunkName(c.chunkIndex())),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(rdir.resolve(chunkName(c.chunkIndex())), gzEvent);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot archive chunk " + c.chunkIndex() + " of replay " + r.id + " in " + rdir
           + ": " + e.getMessage() + "; check free disk space", e);
@@ -164,9 +162,7 @@ final class ReplayArchive {
   private void writeManifest(ArchivedReplay r) {
     Path rdir = dir.resolve(r.id);
     try {
-      Files.write(tmp(rdir, "manifest.json"), Json.mapper().writeValueAsBytes(r.manifest()));
-      Files.move(tmp(rdir, "manifest.json"), rdir.resolve("manifest.json"),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.write(rdir.resolve("manifest.json"), Json.mapper().writeValueAsBytes(r.manifest()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the manifest of replay " + r.id + ": " + e.getMessage(), e);
     }
@@ -246,9 +242,5 @@ final class ReplayArchive {
 
   static String chunkName(int i) {
     return String.format("chunk-%06d.json.gz", i);
-  }
-
-  private static Path tmp(Path rdir, String name) {
-    return rdir.resolve(name + "." + Thread.currentThread().threadId() + ".tmp");
   }
 }

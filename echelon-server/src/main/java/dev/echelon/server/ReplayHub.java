@@ -3,6 +3,7 @@ package dev.echelon.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.echelon.core.Chunk;
+import dev.echelon.core.Gzip;
 import dev.echelon.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Where pushes meet viewers. One lock orders accepting a chunk, archiving it and publishing its
@@ -43,7 +42,7 @@ final class ReplayHub {
 
   Pushed push(Chunk c, StoredWorld world) {
     byte[] chunkEvent = chunkEvent(c);
-    byte[] gz = gzip(chunkEvent); // compress outside the lock
+    byte[] gz = Gzip.compress(chunkEvent); // compress outside the lock
     synchronized (lock) {
       ReplayTracker.Result r = tracker.accept(c);
       if (r.outcome() == ReplayTracker.Outcome.DUPLICATE) return new Pushed(r, 0);
@@ -172,18 +171,6 @@ final class ReplayHub {
 
   private static String json(JsonNode node) throws JsonProcessingException {
     return node == null ? "null" : Json.mapper().writeValueAsString(node);
-  }
-
-  static byte[] gzip(byte[] data) {
-    var out = new ByteArrayOutputStream(Math.max(64, data.length / 8));
-    try (var gz = new GZIPOutputStream(out, 16 * 1024) {
-      { def.setLevel(Deflater.BEST_SPEED); }
-    }) {
-      gz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   /** Runs {@code action} under the hub's lock, for readers of the archive index. */

@@ -1,6 +1,7 @@
 package dev.echelon.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.echelon.core.Gzip;
 import dev.echelon.core.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,7 +25,7 @@ final class Responses {
     if (body.length > 1024 && acceptsGzip(req)) {
       res.header(HeaderNames.CONTENT_ENCODING, "gzip");
       res.header(HeaderNames.VARY, "Accept-Encoding");
-      body = ReplayHub.gzip(body);
+      body = Gzip.compress(body);
     }
     res.send(body);
   }

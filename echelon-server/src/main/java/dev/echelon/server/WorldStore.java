@@ -1,21 +1,18 @@
 package dev.echelon.server;
 
 import dev.echelon.core.BoundedCache;
+import dev.echelon.core.Gzip;
 import dev.echelon.core.RawJson;
 import dev.echelon.core.World;
 import dev.echelon.core.WorldHash;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Worlds by hash: an LRU of recently used worlds in memory over {@code RUNS_DIR/worlds/<hash>.json.gz}
@@ -87,25 +84,12 @@ final class WorldStore {
     return dir.resolve(hash + ".json.gz");
   }
 
-  /** Writes {@code bytes} gzip-compressed to a temporary file, then renames it into place. */
+  /** Writes {@code bytes} gzip-compressed, atomically. */
   static void write(Path file, byte[] bytes) {
-    Path tmp = file.resolveSibling(file.getFileName() + "." + Thread.currentThread().threadId() + ".tmp");
     try {
-      try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
-        out.write(bytes);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFiles.write(file, Gzip.compress(bytes));
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the original failure is what matters
-      }
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage() + "; check free disk space", e);
     }
   }
 }

@@ -2,9 +2,9 @@ package dev.echelon.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.echelon.core.Gzip;
 import dev.echelon.core.Json;
 import dev.echelon.core.WorldHash;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -122,13 +121,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static byte[] gzip(byte[] data) {
-    var out = new ByteArrayOutputStream();
-    try (var gz = new GZIPOutputStream(out)) {
-      gz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return Gzip.compress(data);
   }
 
   @Override public void close() {
