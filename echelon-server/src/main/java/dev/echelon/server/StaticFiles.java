@@ -27,7 +27,8 @@ final class StaticFiles implements HttpService {
 
   private final String root;
   private final String welcome;
-  private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
+  /** Found files only: caching misses would let arbitrary 404 paths grow the map without bound. */
+  private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
   StaticFiles(String root, String welcome) {
     this.root = root;
@@ -46,8 +47,11 @@ final class StaticFiles implements HttpService {
       throw ApiException.notFound("no such file: /" + path);
     }
     String file = path;
-    byte[] body = files.computeIfAbsent(file, this::load)
-        .orElseThrow(() -> ApiException.notFound("no such file: /" + file));
+    byte[] body = files.get(file);
+    if (body == null) {
+      body = load(file).orElseThrow(() -> ApiException.notFound("no such file: /" + file));
+      files.putIfAbsent(file, body);
+    }
     String ext = file.substring(file.lastIndexOf('.') + 1);
     res.status(Status.OK_200);
     res.header(HeaderNames.CONTENT_TYPE, TYPES.getOrDefault(ext, "application/octet-stream"));
