@@ -1,7 +1,12 @@
 package dev.echelon.server;
 
+import dev.echelon.server.base.Metrics;
+import dev.echelon.server.http.Routes;
+import dev.echelon.server.live.Viewers;
+import dev.echelon.server.log.FileReplayLog;
+import dev.echelon.server.log.ReplayLog;
+import dev.echelon.server.nav.NavGraphs;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -9,20 +14,17 @@ import java.time.Duration;
 
 /**
  * A running Echelon server. Tests and tools start one in-process with {@link #start(ServerConfig)};
- * {@link Main} is the command line around it.
+ * {@link Main} is the command line around it. It wires the layers: the replay log at the bottom,
+ * the viewers reading it, nav beside them, and the HTTP services on top.
  */
 public final class EchelonServer implements AutoCloseable {
   private static final Logger LOG = System.getLogger(EchelonServer.class.getName());
-  /** The WebJar version bundled by echelon-viewer; the import map points here. */
-  static final String THREE_WEBJAR = "META-INF/resources/webjars/three/0.181.1";
 
   private final ServerConfig config;
   private final Metrics metrics = new Metrics();
-  private final WorldStore worlds;
-  private final Broadcaster broadcaster;
-  private final NavService nav;
-  private final ReplayArchive archive;
-  private final ReplayHub hub;
+  private final ReplayLog log;
+  private final Viewers viewers;
+  private final NavGraphs nav;
   private WebServer server;
 
   private EchelonServer(ServerConfig config) {
@@ -33,53 +35,41 @@ public final class EchelonServer implements AutoCloseable {
       throw new IllegalStateException("cannot create ECHELON_RUNS_DIR " + config.runsDir().toAbsolutePath()
           + ": " + e.getMessage() + "; point ECHELON_RUNS_DIR at a writable folder", e);
     }
-    this.worlds = new WorldStore(config.runsDir(), config.worldCacheMax());
-    this.broadcaster = new Broadcaster(config.sseMaxClients(), config.sseQueueEvents(),
-        config.sseBroadcastTimeout(), metrics);
-    this.archive = new ReplayArchive(config.runsDir(), config.retainMaxBytes(), config.retainMaxReplays());
-    this.hub = new ReplayHub(worlds, archive, broadcaster);
-    this.nav = new NavService(worlds, config.navCacheMax(), config.navMaxVoxels(), metrics);
-    metrics.bind(broadcaster::clientCount, worlds::stats, nav::stats);
+    for (String w : config.warnings()) LOG.log(Level.WARNING, w);
+    this.log = FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
+        config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax()));
+    this.viewers = new Viewers(config.sseMaxClients(), config.sseStall(), metrics);
+    this.nav = new NavGraphs(log.worlds(), config.navCacheMax(), config.navMaxVoxels(), metrics);
+    metrics.bind(viewers::count, log.worlds()::stats, nav::stats);
+    metrics.gauge("echelon_log_last_event_id", "Id of the last event viewers can read.", log::headEventId);
   }
 
   /** Starts a server; with port 0 it picks a free port, see {@link #port()}. */
   public static EchelonServer start(ServerConfig config) {
     EchelonServer s = new EchelonServer(config);
-    s.server = WebServer.builder()
-        .host(config.host())
-        .port(config.port())
-        .maxPayloadSize(config.maxBodyBytes() * 16) // a backstop: BodyLimits answers 413 with a JSON detail first
-        .shutdownHook(false)
-        .shutdownGracePeriod(Duration.ofMillis(500))
-        .contentEncoding(c -> c.contentEncodingsDiscoverServices(false)
-            .addContentEncoding(new GzipDecoding(config.maxBodyBytes(), config.maxDecodedBytes()))
-            .addContentEncoding(new GzipDecoding.Unsupported()))
-        .routing(s::routing)
-        .build()
-        .start();
+    try {
+      s.server = WebServer.builder()
+          .host(config.host())
+          .port(config.port())
+          .maxPayloadSize(config.maxBodyBytes() * 2) // a backstop: BodyLimits answers 413 with a JSON detail first
+          .shutdownHook(false)
+          .shutdownGracePeriod(Duration.ofMillis(500))
+          .contentEncoding(Routes.contentCoding())
+          .routing(r -> Routes.register(r, s.httpSettings(), s.log, s.viewers, s.nav, s.metrics))
+          .build()
+          .start();
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
     LOG.log(Level.INFO, "Echelon server on http://" + displayHost(config.host()) + ":" + s.port()
-        + "/ (runs in " + config.runsDir().toAbsolutePath() + ")");
+        + "/ (runs in " + config.runsDir().toAbsolutePath() + ", " + (config.fsync() ? "fsync on" : "FSYNC OFF") + ")");
     return s;
   }
 
-  /** Every route of the server; tests reuse it. */
-  void routing(HttpRouting.Builder routing) {
-    PushAuth auth = new PushAuth(config.pushToken());
-    BodyLimits limits = new BodyLimits(config.maxBodyBytes(), config.maxDecodedBytes());
-    ErrorMapping.register(routing);
-    routing.addFilter((chain, req, res) -> {
-      chain.proceed();
-      if (res.status().code() >= 400) metrics.requestErrors.increment();
-    });
-    routing.register(new StatusService(broadcaster::clientCount, metrics))
-        .register("/worlds", new WorldService(worlds, auth, metrics, limits))
-        .register("/push", new PushService(worlds, hub, auth, metrics, limits))
-        .register("/events", new EventService(broadcaster, hub, config.sseKeepalive(), metrics))
-        .register("/replays", new ReplayService(archive, hub))
-        .register("/runs", new RunService(archive, hub))
-        .register("/nav", nav)
-        .register("/vendor/three", new StaticFiles(THREE_WEBJAR, null))
-        .register("/", new StaticFiles("web", "index.html"));
+  private Routes.Settings httpSettings() {
+    return new Routes.Settings(config.pushToken(), config.maxBodyBytes(), config.maxDecodedBytes(),
+        config.maxInflightBytes(), config.maxChunks(), config.sseKeepalive());
   }
 
   public int port() {
@@ -90,10 +80,11 @@ public final class EchelonServer implements AutoCloseable {
     return config;
   }
 
-  /** Closes every viewer stream, then stops accepting requests. */
+  /** Closes every viewer stream, then stops accepting requests, then closes the log. */
   @Override public void close() {
-    broadcaster.close();
+    viewers.close();
     if (server != null && server.isRunning()) server.stop();
+    log.close();
   }
 
   private static String displayHost(String host) {

@@ -8,6 +8,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println("usage: echelon-server [--host HOST] [--port PORT]\n\nSettings (environment or .env):\n"
+          + ServerConfig.describe());
+      return;
+    }
     ServerConfig config;
     try {
       config = ServerConfig.load(args, System.getenv(), Path.of(".env"));

@@ -4,71 +4,62 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the server can be told, from PROTOCOL.md §5: {@code ECHELON_*} environment variables,
- * a {@code .env} file in the working directory, and {@code --host}/{@code --port}, in rising order
- * of precedence.
- *
- * @param host interface to bind
- * @param port TCP port; 0 picks a free one
- * @param runsDir where worlds (and later replays) are stored
- * @param sseMaxClients viewers at once; the oldest is dropped for a new one
- * @param sseKeepalive idle time before a keepalive comment
- * @param sseBroadcastTimeout how long a viewer may leave an event untaken before it is dropped
- * @param sseQueueEvents events a viewer may have waiting
- * @param worldCacheMax worlds held in memory
- * @param navCacheMax nav graphs held in memory
- * @param pushToken bearer token required to push, or null
- * @param maxBodyBytes largest request body on the wire
- * @param maxDecodedBytes largest request body after gzip decoding
- * @param navMaxVoxels largest world, in voxels, that nav will build a graph for
- * @param retainMaxBytes archive budget on disk; the oldest replays go first
- * @param retainMaxReplays archive budget in replays
+ * Everything the server can be told (PROTOCOL.md §5): {@code ECHELON_*} environment variables, a
+ * {@code .env} file in the working directory, and {@code --host}/{@code --port}, in rising order
+ * of precedence. Every value is checked when the configuration is made, with a message naming
+ * the variable, so a typo stops the server at start-up and not at the first push.
  */
-public record ServerConfig(
-    String host,
-    int port,
-    Path runsDir,
-    int sseMaxClients,
-    Duration sseKeepalive,
-    Duration sseBroadcastTimeout,
-    int sseQueueEvents,
-    int worldCacheMax,
-    int navCacheMax,
-    String pushToken,
-    long maxBodyBytes,
-    long maxDecodedBytes,
-    long navMaxVoxels,
-    long retainMaxBytes,
-    int retainMaxReplays) {
+public final class ServerConfig {
+  private final EnumMap<Setting, String> raw;
+  private final String host;
+  private final int port;
+  private final Path runsDir;
+  private final boolean fsync;
+  private final int sseMaxClients;
+  private final Duration sseKeepalive;
+  private final Duration sseStall;
+  private final long tailCacheBytes;
+  private final int worldCacheMax;
+  private final int navCacheMax;
+  private final String pushToken;
+  private final long maxBodyBytes;
+  private final long maxDecodedBytes;
+  private final long maxInflightBytes;
+  private final int maxChunks;
+  private final long navMaxVoxels;
+  private final long retainMaxBytes;
+  private final int retainMaxReplays;
 
-  public ServerConfig {
-    if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be set, got " + host);
-    if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in 0..65535, got " + port);
-    if (runsDir == null) throw new IllegalArgumentException("runsDir must be set");
-    positive("SSE_MAX_CLIENTS", sseMaxClients);
-    positive("SSE_QUEUE_EVENTS", sseQueueEvents);
-    positive("WORLD_CACHE_MAX", worldCacheMax);
-    positive("NAV_CACHE_MAX", navCacheMax);
-    positive("MAX_BODY_BYTES", maxBodyBytes);
-    positive("MAX_DECODED_BYTES", maxDecodedBytes);
-    positive("NAV_MAX_VOXELS", navMaxVoxels);
-    positive("RETAIN_MAX_BYTES", retainMaxBytes);
-    positive("RETAIN_MAX_REPLAYS", retainMaxReplays);
-    if (sseKeepalive.isNegative() || sseKeepalive.isZero()) {
-      throw new IllegalArgumentException("SSE_KEEPALIVE_S must be > 0, got " + sseKeepalive);
-    }
-    if (sseBroadcastTimeout.isNegative() || sseBroadcastTimeout.isZero()) {
-      throw new IllegalArgumentException("SSE_BROADCAST_TIMEOUT_S must be > 0, got " + sseBroadcastTimeout);
-    }
-    if (pushToken != null && pushToken.isEmpty()) pushToken = null;
-  }
-
-  private static void positive(String name, long v) {
-    if (v < 1) throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+  private ServerConfig(EnumMap<Setting, String> raw) {
+    this.raw = raw;
+    host = raw.get(Setting.HOST);
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("ECHELON_HOST must be set, got \"" + host + "\"");
+    port = (int) integer(Setting.PORT, 0, 65535);
+    runsDir = Path.of(raw.get(Setting.RUNS_DIR));
+    fsync = bool(Setting.FSYNC);
+    sseMaxClients = (int) integer(Setting.SSE_MAX_CLIENTS, 1, 100_000);
+    sseKeepalive = seconds(Setting.SSE_KEEPALIVE_S);
+    sseStall = seconds(Setting.SSE_STALL_S);
+    seconds(Setting.SSE_BROADCAST_TIMEOUT_S);
+    integer(Setting.SSE_QUEUE_EVENTS, 1, Integer.MAX_VALUE);
+    tailCacheBytes = integer(Setting.TAIL_CACHE_BYTES, 0, Long.MAX_VALUE);
+    worldCacheMax = (int) integer(Setting.WORLD_CACHE_MAX, 1, 1 << 20);
+    navCacheMax = (int) integer(Setting.NAV_CACHE_MAX, 1, 1 << 20);
+    pushToken = PushTokens.check(raw.get(Setting.PUSH_TOKEN));
+    maxBodyBytes = integer(Setting.MAX_BODY_BYTES, 1, Integer.MAX_VALUE - 64);
+    maxDecodedBytes = integer(Setting.MAX_DECODED_BYTES, 1, Integer.MAX_VALUE - 64);
+    maxInflightBytes = integer(Setting.MAX_INFLIGHT_BYTES, 1, Long.MAX_VALUE);
+    maxChunks = (int) integer(Setting.MAX_CHUNKS, 1, 10_000_000);
+    navMaxVoxels = integer(Setting.NAV_MAX_VOXELS, 1, Long.MAX_VALUE);
+    retainMaxBytes = integer(Setting.RETAIN_MAX_BYTES, 1, Long.MAX_VALUE);
+    retainMaxReplays = (int) integer(Setting.RETAIN_MAX_REPLAYS, 1, 10_000_000);
   }
 
   /** The defaults of PROTOCOL.md §5. */
@@ -76,7 +67,7 @@ public record ServerConfig(
     return load(new String[0], Map.of(), null);
   }
 
-  /** Defaults with an ephemeral port and the given runs directory: what tests and tools want. */
+  /** Defaults with an ephemeral port on loopback and the given runs directory: what tests and tools want. */
   public static ServerConfig forTesting(Path runsDir) {
     return defaults().newBuilder().port(0).host("127.0.0.1").runsDir(runsDir).build();
   }
@@ -91,125 +82,114 @@ public record ServerConfig(
     env.forEach((k, val) -> {
       if (k.startsWith("ECHELON_")) v.put(k, val);
     });
-    String host = v.getOrDefault("ECHELON_HOST", "0.0.0.0");
-    String port = v.getOrDefault("ECHELON_PORT", "8090");
+    EnumMap<Setting, String> raw = new EnumMap<>(Setting.class);
+    for (Setting s : Setting.values()) {
+      String value = v.getOrDefault(s.variable(), s.defaultValue);
+      if (value != null) raw.put(s, value);
+    }
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--host" -> host = arg(args, ++i, "--host");
-        case "--port" -> port = arg(args, ++i, "--port");
+        case "--host" -> raw.put(Setting.HOST, arg(args, ++i, "--host"));
+        case "--port" -> raw.put(Setting.PORT, arg(args, ++i, "--port"));
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; usage: java -jar echelon-server.jar [--host HOST] [--port PORT]");
+            "unknown argument " + args[i] + "; usage: echelon-server [--host HOST] [--port PORT] (--help lists settings)");
       }
     }
-    return new ServerConfig(
-        host,
-        integer("ECHELON_PORT/--port", port),
-        Path.of(v.getOrDefault("ECHELON_RUNS_DIR", "runs")),
-        integer("ECHELON_SSE_MAX_CLIENTS", v.getOrDefault("ECHELON_SSE_MAX_CLIENTS", "16")),
-        seconds("ECHELON_SSE_KEEPALIVE_S", v.getOrDefault("ECHELON_SSE_KEEPALIVE_S", "15")),
-        seconds("ECHELON_SSE_BROADCAST_TIMEOUT_S", v.getOrDefault("ECHELON_SSE_BROADCAST_TIMEOUT_S", "1.0")),
-        integer("ECHELON_SSE_QUEUE_EVENTS", v.getOrDefault("ECHELON_SSE_QUEUE_EVENTS", "32")),
-        integer("ECHELON_WORLD_CACHE_MAX", v.getOrDefault("ECHELON_WORLD_CACHE_MAX", "32")),
-        integer("ECHELON_NAV_CACHE_MAX", v.getOrDefault("ECHELON_NAV_CACHE_MAX", "8")),
-        v.get("ECHELON_PUSH_TOKEN"),
-        longValue("ECHELON_MAX_BODY_BYTES", v.getOrDefault("ECHELON_MAX_BODY_BYTES", String.valueOf(64L << 20))),
-        longValue("ECHELON_MAX_DECODED_BYTES", v.getOrDefault("ECHELON_MAX_DECODED_BYTES", String.valueOf(256L << 20))),
-        longValue("ECHELON_NAV_MAX_VOXELS", v.getOrDefault("ECHELON_NAV_MAX_VOXELS", String.valueOf(16L << 20))),
-        longValue("ECHELON_RETAIN_MAX_BYTES", v.getOrDefault("ECHELON_RETAIN_MAX_BYTES", String.valueOf(2L << 30))),
-        integer("ECHELON_RETAIN_MAX_REPLAYS", v.getOrDefault("ECHELON_RETAIN_MAX_REPLAYS", "500")));
+    return new ServerConfig(raw);
   }
+
+  /** Settings that were given but no longer do anything, as lines for the start-up log. */
+  public List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    for (Setting s : Setting.values()) {
+      String value = raw.get(s);
+      if (s.deprecated() && value != null && !value.equals(s.defaultValue)) {
+        out.add(s.variable() + "=" + value + " is " + s.doc);
+      }
+    }
+    return out;
+  }
+
+  /** Every setting with its default and meaning, for {@code --help}. */
+  public static String describe() {
+    StringBuilder b = new StringBuilder();
+    for (Setting s : Setting.values()) {
+      b.append(String.format("  %-32s %-12s %s%n", s.variable(), s.defaultValue == null ? "(unset)" : s.defaultValue, s.doc));
+    }
+    return b.toString();
+  }
+
+  public String host() { return host; }
+  public int port() { return port; }
+  public Path runsDir() { return runsDir; }
+  public boolean fsync() { return fsync; }
+  public int sseMaxClients() { return sseMaxClients; }
+  public Duration sseKeepalive() { return sseKeepalive; }
+  public Duration sseStall() { return sseStall; }
+  public long tailCacheBytes() { return tailCacheBytes; }
+  public int worldCacheMax() { return worldCacheMax; }
+  public int navCacheMax() { return navCacheMax; }
+  public String pushToken() { return pushToken; }
+  public long maxBodyBytes() { return maxBodyBytes; }
+  public long maxDecodedBytes() { return maxDecodedBytes; }
+  public long maxInflightBytes() { return maxInflightBytes; }
+  public int maxChunks() { return maxChunks; }
+  public long navMaxVoxels() { return navMaxVoxels; }
+  public long retainMaxBytes() { return retainMaxBytes; }
+  public int retainMaxReplays() { return retainMaxReplays; }
 
   /** A builder holding this configuration, to derive a variant of it. */
   public Builder newBuilder() {
-    return new Builder(this);
+    return new Builder(raw);
   }
 
-  /** Builds a {@link ServerConfig}; starts from an existing one. */
+  /** Builds a {@link ServerConfig}; starts from an existing one. Values are checked by {@link #build()}. */
   public static final class Builder {
-    private String host;
-    private int port;
-    private Path runsDir;
-    private int sseMaxClients;
-    private Duration sseKeepalive;
-    private Duration sseBroadcastTimeout;
-    private int sseQueueEvents;
-    private int worldCacheMax;
-    private int navCacheMax;
-    private String pushToken;
-    private long maxBodyBytes;
-    private long maxDecodedBytes;
-    private long navMaxVoxels;
-    private long retainMaxBytes;
-    private int retainMaxReplays;
+    private final EnumMap<Setting, String> raw;
 
-    private Builder(ServerConfig c) {
-      host = c.host;
-      port = c.port;
-      runsDir = c.runsDir;
-      sseMaxClients = c.sseMaxClients;
-      sseKeepalive = c.sseKeepalive;
-      sseBroadcastTimeout = c.sseBroadcastTimeout;
-      sseQueueEvents = c.sseQueueEvents;
-      worldCacheMax = c.worldCacheMax;
-      navCacheMax = c.navCacheMax;
-      pushToken = c.pushToken;
-      maxBodyBytes = c.maxBodyBytes;
-      maxDecodedBytes = c.maxDecodedBytes;
-      navMaxVoxels = c.navMaxVoxels;
-      retainMaxBytes = c.retainMaxBytes;
-      retainMaxReplays = c.retainMaxReplays;
+    private Builder(EnumMap<Setting, String> raw) {
+      this.raw = new EnumMap<>(raw);
     }
 
-    public Builder host(String host) {
-      this.host = host;
+    private Builder set(Setting s, Object value) {
+      if (value == null) raw.remove(s);
+      else raw.put(s, String.valueOf(value));
       return this;
     }
 
-    public Builder port(int port) {
-      this.port = port;
-      return this;
-    }
+    public Builder host(String host) { return set(Setting.HOST, host); }
+    public Builder port(int port) { return set(Setting.PORT, port); }
+    public Builder runsDir(Path runsDir) { return set(Setting.RUNS_DIR, runsDir); }
+    public Builder pushToken(String token) { return set(Setting.PUSH_TOKEN, token); }
+    public Builder fsync(boolean fsync) { return set(Setting.FSYNC, fsync); }
+    public Builder tailCacheBytes(long bytes) { return set(Setting.TAIL_CACHE_BYTES, bytes); }
+    public Builder maxChunks(int max) { return set(Setting.MAX_CHUNKS, max); }
+    public Builder maxInflightBytes(long bytes) { return set(Setting.MAX_INFLIGHT_BYTES, bytes); }
 
-    public Builder runsDir(Path runsDir) {
-      this.runsDir = runsDir;
-      return this;
-    }
-
-    public Builder pushToken(String token) {
-      this.pushToken = token;
-      return this;
-    }
-
-    public Builder sse(int maxClients, Duration keepalive, Duration broadcastTimeout) {
-      this.sseMaxClients = maxClients;
-      this.sseKeepalive = keepalive;
-      this.sseBroadcastTimeout = broadcastTimeout;
-      return this;
+    public Builder sse(int maxClients, Duration keepalive, Duration stall) {
+      set(Setting.SSE_MAX_CLIENTS, maxClients);
+      set(Setting.SSE_KEEPALIVE_S, keepalive.toNanos() / 1e9);
+      return set(Setting.SSE_STALL_S, stall.toNanos() / 1e9);
     }
 
     public Builder limits(long bodyBytes, long decodedBytes, long navVoxels) {
-      this.maxBodyBytes = bodyBytes;
-      this.maxDecodedBytes = decodedBytes;
-      this.navMaxVoxels = navVoxels;
-      return this;
+      set(Setting.MAX_BODY_BYTES, bodyBytes);
+      set(Setting.MAX_DECODED_BYTES, decodedBytes);
+      return set(Setting.NAV_MAX_VOXELS, navVoxels);
     }
 
     public Builder caches(int worlds, int navGraphs) {
-      this.worldCacheMax = worlds;
-      this.navCacheMax = navGraphs;
-      return this;
+      set(Setting.WORLD_CACHE_MAX, worlds);
+      return set(Setting.NAV_CACHE_MAX, navGraphs);
     }
 
     public Builder retention(long maxBytes, int maxReplays) {
-      this.retainMaxBytes = maxBytes;
-      this.retainMaxReplays = maxReplays;
-      return this;
+      set(Setting.RETAIN_MAX_BYTES, maxBytes);
+      return set(Setting.RETAIN_MAX_REPLAYS, maxReplays);
     }
 
     public ServerConfig build() {
-      return new ServerConfig(host, port, runsDir, sseMaxClients, sseKeepalive, sseBroadcastTimeout, sseQueueEvents,
-          worldCacheMax, navCacheMax, pushToken, maxBodyBytes, maxDecodedBytes, navMaxVoxels, retainMaxBytes,
-          retainMaxReplays);
+      return new ServerConfig(raw);
     }
   }
 
@@ -240,29 +220,37 @@ public record ServerConfig(
     return args[i];
   }
 
-  private static int integer(String name, String value) {
+  private long integer(Setting s, long min, long max) {
+    String value = raw.get(s);
+    long v;
     try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got \"" + value + "\"");
+      v = Long.parseLong(value.strip());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new IllegalArgumentException(s.variable() + " must be an integer, got \"" + value + "\"");
     }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(s.variable() + " must be in " + min + ".." + max + ", got " + v);
+    }
+    return v;
   }
 
-  private static long longValue(String name, String value) {
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got \"" + value + "\"");
-    }
+  private boolean bool(Setting s) {
+    String value = raw.get(s).strip().toLowerCase(java.util.Locale.ROOT);
+    return switch (value) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new IllegalArgumentException(s.variable() + " must be true or false, got \"" + raw.get(s) + "\"");
+    };
   }
 
-  private static Duration seconds(String name, String value) {
+  private Duration seconds(Setting s) {
+    String value = raw.get(s);
     try {
-      double s = Double.parseDouble(value.strip());
-      if (!Double.isFinite(s)) throw new NumberFormatException();
-      return Duration.ofNanos((long) (s * 1e9));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number of seconds, got \"" + value + "\"");
+      double v = Double.parseDouble(value.strip());
+      if (!Double.isFinite(v) || v <= 0) throw new NumberFormatException();
+      return Duration.ofNanos((long) (v * 1e9));
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new IllegalArgumentException(s.variable() + " must be a positive number of seconds, got \"" + value + "\"");
     }
   }
 }

@@ -84,6 +84,8 @@ class ArchiveIT {
         push(s, id, hash, 0, 1, "ok");
         Thread.sleep(20);
       }
+      long deadline = System.nanoTime() + WAIT.toNanos(); // retention runs on its own thread
+      while (s.get("/replays").json().get("total").asInt() > 2 && System.nanoTime() < deadline) Thread.sleep(10);
       JsonNode list = s.get("/replays").json().get("replays");
       assertThat(list).hasSize(2);
       assertThat(list.get(0).get("replay_id").asText()).isEqualTo("r3");
@@ -114,7 +116,9 @@ class ArchiveIT {
       }
       assertThat(s.get("/replays/unknown").status()).isEqualTo(404);
       assertThat(s.get("/replays/safe/chunks/5").status()).isEqualTo(404);
-      assertThat(s.get("/replays/safe/chunks/-1").status()).isEqualTo(404);
+      assertThat(s.get("/replays/safe/chunks/-1").status()).isEqualTo(400);
+      assertThat(s.get("/replays/safe/chunks/0.9").status()).isEqualTo(400);
+      assertThat(s.get("/replays/safe/chunks/99999999999").status()).isEqualTo(400);
       assertThat(s.get("/replays/safe/chunks/0").status()).isEqualTo(200);
     }
   }
@@ -166,7 +170,7 @@ class ArchiveIT {
         Thread.sleep(200);
         assertThat(again.events).isEmpty();
       }
-      try (SseReader stale = new SseReader(s.url("/events?last_event_id=5"))) {
+      try (SseReader stale = new SseReader(s.url("/events?last_event_id=" + (lastId + 1_000_000)))) {
         SseReader.Event e = stale.next(WAIT);
         assertThat(e.name()).isEqualTo("resync");
         assertThat(e.json().get("latest").asText()).isEqualTo("resume");
@@ -175,33 +179,39 @@ class ArchiveIT {
   }
 
   @Test
-  void aDamagedChunkFileIsReportedAndSkipped() throws Exception {
+  void aDamagedRecordIsReportedSkippedAndRepairedByARePush() throws Exception {
     try (TestServer s = TestServer.start(runs)) {
       String hash = s.putSmallWorld();
       for (int i = 0; i < 3; i++) push(s, "damaged", hash, i, 3, "ok");
       push(s, "corrupt", hash, 0, 1, "ok");
     }
-    Path truncated = runs.resolve("replays/damaged/chunk-000001.json.gz");
+    Path truncated = runs.resolve("replays/damaged/replay.log");
     try (RandomAccessFile f = new RandomAccessFile(truncated.toFile(), "rw")) {
-      f.setLength(f.length() / 2);
+      f.setLength(f.length() - 20); // the last record is torn, as by a crash mid-write
     }
-    Path corrupt = runs.resolve("replays/corrupt/chunk-000000.json.gz");
+    Path corrupt = runs.resolve("replays/corrupt/replay.log");
     byte[] bytes = Files.readAllBytes(corrupt);
-    for (int i = 10; i < bytes.length - 8; i++) bytes[i] ^= 0x5a; // same size, garbage inside
+    for (int i = bytes.length - 30; i < bytes.length - 10; i++) bytes[i] ^= 0x5a; // same size, garbage inside
     Files.write(corrupt, bytes);
     try (TestServer s = TestServer.start(runs)) {
       JsonNode r = s.get("/replays/damaged").json();
       assertThat(r.get("chunks_received").asInt()).isEqualTo(2);
       assertThat(r.get("complete").asBoolean()).isFalse();
-      assertThat(s.get("/replays/damaged/chunks/1").status()).isEqualTo(404);
-      assertThat(s.get("/replays/damaged/chunks/2").status()).isEqualTo(200);
+      assertThat(s.get("/replays/damaged/chunks/2").status()).isEqualTo(404);
+      assertThat(s.get("/replays/damaged/chunks/1").status()).isEqualTo(200);
       TestServer.Answer bad = s.get("/replays/corrupt/chunks/0");
       assertThat(bad.status()).isEqualTo(404);
       assertThat(bad.json().get("detail").asText()).contains("damaged");
       assertThat(s.get("/health").status()).isEqualTo(200);
-      // the damaged replay can still be completed by re-pushing the lost chunk
-      push(s, "damaged", s.putSmallWorld(), 1, 3, "ok");
+      // both are repaired by pushing the lost chunks again: accepted as new, never as duplicates
+      push(s, "damaged", hash(s), 2, 3, "ok");
+      push(s, "corrupt", hash(s), 0, 1, "ok");
       assertThat(s.get("/replays/damaged").json().get("complete").asBoolean()).isTrue();
+      assertThat(s.get("/replays/corrupt/chunks/0").json().get("chunk_index").asInt()).isZero();
     }
+  }
+
+  private static String hash(TestServer s) {
+    return s.putSmallWorld();
   }
 }

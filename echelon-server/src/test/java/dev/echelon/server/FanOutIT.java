@@ -40,7 +40,7 @@ class FanOutIT {
 
   @Test
   void aStalledViewerNeitherDelaysPushesNorOtherViewersAndIsDropped() throws Exception {
-    try (TestServer s = TestServer.start(runs); SseReader healthy = new SseReader(s.url("/events"));
+    try (TestServer s = TestServer.stallingAfter(runs, Duration.ofSeconds(1)); SseReader healthy = new SseReader(s.url("/events"));
         Socket stalled = stalledViewer(s.server.port())) {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (s.get("/health").json().get("clients").asInt() < 2 && System.nanoTime() < deadline) Thread.sleep(10);

@@ -108,7 +108,7 @@ class SubscriptionIT {
 
   @Test
   void aStalledSubscriberToOneRunDoesNotAffectASubscriberToAnother() throws Exception {
-    try (TestServer s = TestServer.start(runs); SseReader alpha = new SseReader(s.url("/events?run=alpha"))) {
+    try (TestServer s = TestServer.stallingAfter(runs, Duration.ofSeconds(1)); SseReader alpha = new SseReader(s.url("/events?run=alpha"))) {
       String hash = s.putSmallWorld();
       Socket stalled = FanOutIT.stalledViewer(s.server.port(), "/events?run=beta");
       try {

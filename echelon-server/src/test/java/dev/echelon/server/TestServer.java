@@ -36,6 +36,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(ServerConfig.forTesting(runsDir));
   }
 
+  /** A server that drops a viewer whose connection takes nothing for {@code stall} (30 s by default). */
+  public static TestServer stallingAfter(Path runsDir, Duration stall) {
+    return new TestServer(ServerConfig.forTesting(runsDir).newBuilder().sse(16, Duration.ofSeconds(15), stall).build());
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + server.port() + path;
   }

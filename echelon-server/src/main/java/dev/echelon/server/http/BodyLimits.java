@@ -1,0 +1,129 @@
+package dev.echelon.server.http;
+
+import dev.echelon.server.base.ApiException;
+import dev.echelon.server.base.ApiException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads request bodies within their limits: {@code maxBody} bytes on the wire, whatever the
+ * framing or coding, {@code maxDecoded} after gzip, and all bodies in memory at once within the
+ * {@link InflightBudget}. Content codings are read as RFC 9110 says (a case-insensitive list;
+ * {@code identity} and {@code gzip}); framing errors and truncated bodies are 400s.
+ */
+final class BodyLimits {
+  private final long maxBody;
+  private final long maxDecoded;
+  private final InflightBudget budget;
+
+  BodyLimits(long maxBody, long maxDecoded, InflightBudget budget) {
+    this.maxBody = maxBody;
+    this.maxDecoded = maxDecoded;
+    this.budget = budget;
+  }
+
+  /** A body read into memory; closing it returns its bytes to the in-flight budget. */
+  record Body(byte[] bytes, long wireBytes, InflightBudget.Lease lease) implements AutoCloseable {
+    @Override public void close() {
+      lease.close();
+    }
+  }
+
+  /** The decoded body; 413 over a limit, 415 for an unknown coding, 503 when too much is in flight. */
+  Body read(ServerRequest req) {
+    long declared = req.headers().contentLength().orElse(-1);
+    if (declared > maxBody) {
+      throw ApiException.tooLarge("the request body is " + declared + " bytes, above " + maxBody
+          + " (ECHELON_MAX_BODY_BYTES); send smaller chunks");
+    }
+    if (!req.content().hasEntity()) throw ApiException.badRequest("a JSON request body is required");
+    int gzipLayers = gzipLayers(req.headers().values(HeaderNames.CONTENT_ENCODING));
+    InflightBudget.Lease lease = budget.lease(declared > 0 && gzipLayers == 0 ? declared : 0);
+    try {
+      Counting wire = new Counting(req.content().inputStream(), maxBody, "ECHELON_MAX_BODY_BYTES", lease);
+      InputStream in = wire;
+      for (int i = 0; i < gzipLayers; i++) in = new GZIPInputStream(in, 64 * 1024);
+      if (gzipLayers > 0) in = new Counting(in, maxDecoded, "ECHELON_MAX_DECODED_BYTES", lease);
+      byte[] bytes = declared > 0 && gzipLayers == 0 ? in.readNBytes((int) declared) : in.readAllBytes();
+      if (declared > 0 && wire.count < declared) {
+        throw ApiException.badRequest("the request body ended after " + wire.count + " of its " + declared
+            + " bytes (Content-Length)");
+      }
+      return new Body(bytes, wire.count, lease);
+    } catch (ApiException e) {
+      lease.close();
+      throw e;
+    } catch (ZipException | EOFException e) {
+      lease.close();
+      throw ApiException.badRequest("the gzip request body is corrupt or truncated: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      lease.close();
+      throw ApiException.badRequest("the request body is malformed or ended early (" + e.getClass().getSimpleName()
+          + "); check Content-Length or chunked framing");
+    }
+  }
+
+  /** Gzip layers to undo: codings are applied in the listed order and undone in reverse. */
+  static int gzipLayers(Iterable<String> headerValues) {
+    int gzip = 0;
+    for (String value : headerValues) {
+      for (String coding : value.split(",")) {
+        String c = coding.strip().toLowerCase(Locale.ROOT);
+        switch (c) {
+          case "", "identity" -> { }
+          case "gzip", "x-gzip" -> gzip++;
+          default -> throw new ApiException(415, "unsupported Content-Encoding \"" + coding.strip()
+              + "\"; send gzip or no encoding");
+        }
+      }
+    }
+    if (gzip > 2) throw new ApiException(415, "at most two gzip layers are decoded, got " + gzip);
+    return gzip;
+  }
+
+  /** Bodies must be UTF-8 JSON (RFC 8259 §8.1): UTF-16 and UTF-32, with or without a BOM, are refused. */
+  static void requireUtf8(byte[] body) {
+    boolean utf16or32 = body.length >= 2 && (body[0] == 0 || body[1] == 0
+        || (body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe);
+    if (utf16or32) throw ApiException.badRequest("the request body must be UTF-8 JSON (it looks like UTF-16 or UTF-32)");
+  }
+
+  /** Counts what passes and throws 413 past the limit, taking the bytes from the in-flight budget. */
+  private static final class Counting extends FilterInputStream {
+    private final long limit;
+    private final String setting;
+    private final InflightBudget.Lease lease;
+    long count;
+
+    Counting(InputStream in, long limit, String setting, InflightBudget.Lease lease) {
+      super(in);
+      this.limit = limit;
+      this.setting = setting;
+      this.lease = lease;
+    }
+
+    @Override public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+        if (count > limit) {
+          throw ApiException.tooLarge("the request body exceeds " + limit + " bytes (" + setting + "); send smaller chunks");
+        }
+        lease.grow(count);
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.echelon.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.echelon.core.Json;
+import dev.echelon.core.ProtocolException;
+import dev.echelon.server.base.ApiException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one place where exceptions become HTTP answers, always {@code {"detail": "..."}}. A refusal
+ * keeps its status and says what to fix; anything else is a server fault: 500, logged in full
+ * under a request id that the answer repeats, and never with an exception's class or message.
+ */
+final class ErrorMapping {
+  private static final Logger LOG = System.getLogger(ErrorMapping.class.getName());
+  private static final String PREFIX = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36, 36L * 36 * 36 * 36), 36);
+  private static final AtomicLong REQUESTS = new AtomicLong();
+
+  private ErrorMapping() {}
+
+  static void register(HttpRouting.Builder routing) {
+    routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.getMessage()));
+    routing.error(ProtocolException.class, (req, res, e) -> send(res, e.malformed() ? 400 : 422, e.getMessage()));
+    routing.error(RequestException.class, (req, res, e) -> send(res, e.status().code(), e.getMessage()));
+    routing.error(HttpException.class, (req, res, e) -> {
+      if (e.status().code() >= 500) fault(req, res, e);
+      else send(res, e.status().code(), e.getMessage());
+    });
+    routing.error(Exception.class, (req, res, e) -> {
+      Throwable cause = unwrap(e);
+      if (cause instanceof ApiException api) send(res, api.status(), api.getMessage());
+      else if (cause instanceof ProtocolException p) send(res, p.malformed() ? 400 : 422, p.getMessage());
+      else fault(req, res, e);
+    });
+  }
+
+  private static void fault(ServerRequest req, ServerResponse res, Throwable e) {
+    String id = PREFIX + "-" + REQUESTS.incrementAndGet();
+    LOG.log(Level.ERROR, "request " + id + " (" + req.prologue().method().text() + " " + req.prologue().uriPath().path()
+        + ") failed", e);
+    send(res, 500, "internal server error (request " + id + "); the server log has the details under that id");
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    for (int i = 0; i < 8 && t.getCause() != null && !(t instanceof ApiException) && !(t instanceof ProtocolException); i++) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static void send(ServerResponse res, int status, String detail) {
+    if (res.isSent()) return;
+    byte[] body;
+    try {
+      body = Json.mapper().writeValueAsBytes(Map.of("detail", detail == null ? "error" : detail));
+    } catch (JsonProcessingException e) {
+      body = "{\"detail\":\"error\"}".getBytes(StandardCharsets.US_ASCII);
+    }
+    res.status(Status.create(status));
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    if (status == 503 || status == 507) res.header(HeaderNames.RETRY_AFTER, "1");
+    res.send(body);
+  }
+}

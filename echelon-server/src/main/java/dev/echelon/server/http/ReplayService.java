@@ -1,0 +1,146 @@
+package dev.echelon.server.http;
+
+import dev.echelon.server.base.ApiException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.echelon.core.Chunk;
+import dev.echelon.server.base.ApiException;
+import dev.echelon.server.log.LogSnapshot;
+import dev.echelon.server.log.Payload;
+import dev.echelon.server.log.ReplayLog;
+import dev.echelon.server.log.ReplaySummary;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /replays}: the archive, newest first, for the viewer's library and for scripts. Reads an
+ * immutable snapshot of the log: never waits for a push.
+ */
+final class ReplayService implements HttpService {
+  private static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,9}");
+
+  private final ReplayLog log;
+
+  ReplayService(ReplayLog log) {
+    this.log = log;
+  }
+
+  @Override public void routing(HttpRules rules) {
+    rules.get("/", this::list).get("/{id}", this::one).get("/{id}/chunks/{index}", this::chunk);
+  }
+
+  private void list(ServerRequest req, ServerResponse res) {
+    int limit = intParam(req, "limit", 50, 1, 1000);
+    double before = req.query().first("before").map(v -> number("before", v)).orElse(Double.POSITIVE_INFINITY);
+    String beforeId = req.query().first("before_id").orElse(null);
+    if (beforeId != null) Chunk.requireReplayId("before_id", beforeId);
+    LogSnapshot snap = log.snapshot();
+    List<ReplaySummary> page = snap.newestFirst().stream()
+        .filter(r -> r.startedAt() < before || r.startedAt() == before && beforeId != null
+            && r.replayId().compareTo(beforeId) < 0)
+        .limit(limit)
+        .toList();
+    double now = ReplayJson.now();
+    Responses.json(req, res, write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("replays");
+      for (ReplaySummary r : page) {
+        g.writeStartObject();
+        ReplayJson.fields(g, r, now);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (page.size() == limit) {
+        ReplaySummary last = page.get(page.size() - 1);
+        g.writeNumberField("next_before", last.startedAt());
+        g.writeStringField("next_before_id", last.replayId());
+      } else {
+        g.writeNullField("next_before");
+        g.writeNullField("next_before_id");
+      }
+      g.writeNumberField("total", snap.size());
+      g.writeEndObject();
+    }));
+  }
+
+  private void one(ServerRequest req, ServerResponse res) {
+    String id = id(req);
+    ReplaySummary r = log.snapshot().find(id)
+        .orElseThrow(() -> ApiException.notFound("replay " + id + " is not in the archive"));
+    List<Integer> received = log.chunkIndices(id);
+    Responses.json(req, res, write(g -> {
+      g.writeStartObject();
+      ReplayJson.fields(g, r, ReplayJson.now());
+      g.writeArrayFieldStart("received");
+      for (int i : received) g.writeNumber(i);
+      g.writeEndArray();
+      g.writeEndObject();
+    }));
+  }
+
+  private void chunk(ServerRequest req, ServerResponse res) {
+    String id = id(req);
+    String raw = req.path().pathParameters().get("index");
+    if (!INDEX.matcher(raw).matches() || Long.parseLong(raw) > Integer.MAX_VALUE) {
+      throw ApiException.badRequest("chunk index must be a non-negative integer, got \"" + raw + "\"");
+    }
+    int index = Integer.parseInt(raw);
+    Payload p = log.chunk(id, index)
+        .orElseThrow(() -> ApiException.notFound("replay " + id + " has no stored chunk " + index));
+    var out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, p.plainLength()));
+    try {
+      p.writePlain(out);
+    } catch (IOException e) {
+      throw ApiException.notFound("chunk " + index + " of replay " + id + " is damaged on disk: " + e.getMessage());
+    }
+    Responses.json(req, res, out.toByteArray());
+  }
+
+  interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  static byte[] write(Writer w) {
+    var out = new ByteArrayOutputStream(4096);
+    try (JsonGenerator g = ReplayJson.generator(out)) {
+      w.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String id(ServerRequest req) {
+    String id = req.path().pathParameters().get("id");
+    if (!Chunk.isValidReplayId(id)) {
+      throw ApiException.badRequest("replay id must be 1..64 of [A-Za-z0-9_-], got \"" + id + "\"");
+    }
+    return id;
+  }
+
+  private static int intParam(ServerRequest req, String name, int dflt, int min, int max) {
+    String v = req.query().first(name).orElse(null);
+    if (v == null) return dflt;
+    double d = number(name, v);
+    if (d != Math.rint(d) || d < min || d > max) {
+      throw ApiException.badRequest(name + " must be an integer in " + min + ".." + max + ", got " + v);
+    }
+    return (int) d;
+  }
+
+  private static double number(String name, String v) {
+    try {
+      double d = Double.parseDouble(v);
+      if (!Double.isFinite(d)) throw new NumberFormatException();
+      return d;
+    } catch (NumberFormatException | NullPointerException e) {
+      throw ApiException.badRequest(name + " must be a number, got \"" + v + "\"");
+    }
+  }
+}

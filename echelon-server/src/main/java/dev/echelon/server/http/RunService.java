@@ -1,0 +1,54 @@
+package dev.echelon.server.http;
+
+import dev.echelon.server.log.ReplayLog;
+import dev.echelon.server.log.ReplaySummary;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /runs}: the training runs seen in the archive, for the viewer's run picker. */
+final class RunService implements HttpService {
+  private final ReplayLog log;
+
+  RunService(ReplayLog log) {
+    this.log = log;
+  }
+
+  @Override public void routing(HttpRules rules) {
+    rules.get("/", this::list);
+  }
+
+  private record Run(String name, int replays, ReplaySummary latest) {}
+
+  private void list(ServerRequest req, ServerResponse res) {
+    Map<String, Run> runs = new HashMap<>();
+    for (ReplaySummary r : log.snapshot().all()) {
+      if (r.runName() == null) continue;
+      runs.merge(r.runName(), new Run(r.runName(), 1, r), (a, b) -> new Run(a.name(), a.replays() + 1,
+          b.latest().updatedAt() > a.latest().updatedAt() ? b.latest() : a.latest()));
+    }
+    List<Run> sorted = new ArrayList<>(runs.values());
+    sorted.sort(Comparator.comparingDouble((Run r) -> r.latest().updatedAt()).reversed().thenComparing(Run::name));
+    Responses.json(req, res, ReplayService.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("runs");
+      for (Run r : sorted) {
+        g.writeStartObject();
+        g.writeStringField("name", r.name());
+        g.writeNumberField("replays", r.replays());
+        g.writeNumberField("last_activity", r.latest().updatedAt());
+        g.writeStringField("latest_replay", r.latest().replayId());
+        ReplayJson.raw(g, "run", r.latest().run());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }));
+  }
+}

@@ -1,0 +1,159 @@
+package dev.echelon.server.live;
+
+import dev.echelon.server.log.EventReader;
+import dev.echelon.server.log.LogEvent;
+import dev.echelon.server.log.Payload;
+import dev.echelon.server.log.StoredWorld;
+import dev.echelon.server.log.Subscription;
+import dev.echelon.server.log.WorldStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+
+/**
+ * One connected viewer: a reader over the log and the connection it writes to, driven by the
+ * viewer's own request thread. It holds one event at a time, so a slow viewer costs the server no
+ * more than that; its progress is watched write by write, and only a connection that makes none
+ * for the stall time is dropped. Closing it interrupts its thread, which also closes its socket.
+ */
+public final class Cursor {
+  private static final Logger LOG = System.getLogger(Cursor.class.getName());
+  /** Writes are cut to this size so that progress is seen even on slow connections. */
+  private static final int SLICE = 64 * 1024;
+  /** Idle time before a ping; two failed pings reveal a closed connection. */
+  static final long PING_NANOS = 400_000_000L;
+
+  final long serial;
+  final Subscription filter;
+  final long connectedNanos = System.nanoTime();
+  private volatile Thread thread;
+  private volatile boolean closed;
+  private volatile String closeReason;
+  /** When the write in progress began, or 0 when none is. */
+  private volatile long writingSince;
+
+  Cursor(long serial, Subscription filter) {
+    this.serial = serial;
+    this.filter = filter;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public String closeReason() {
+    return closeReason;
+  }
+
+  /** True when a write has made no progress for longer than {@code stallNanos}. */
+  boolean stalled(long nowNanos, long stallNanos) {
+    long w = writingSince;
+    return w != 0 && nowNanos - w > stallNanos;
+  }
+
+  /** Ends the stream: the serving thread is interrupted, which also unblocks a stuck write. */
+  void close(String reason) {
+    if (closed) return;
+    closeReason = reason;
+    closed = true;
+    Thread t = thread;
+    if (t != null) t.interrupt();
+  }
+
+  /**
+   * Writes events until the viewer goes away or is closed. Runs on the viewer's request thread.
+   *
+   * @param out the response body
+   * @param gzip whether to write a gzip stream
+   */
+  public void serve(EventReader reader, OutputStream out, boolean gzip, WorldStore worlds, Duration keepalive)
+      throws IOException {
+    thread = Thread.currentThread();
+    if (closed) return;
+    SseWriter writer = new SseWriter(new Progress(out), gzip);
+    long keepaliveNanos = keepalive.toNanos();
+    long lastKeepalive = System.nanoTime();
+    try {
+      writer.text(EventFormat.PREAMBLE);
+      while (!closed) {
+        LogEvent e = reader.poll(Math.min(PING_NANOS, keepaliveNanos));
+        if (e == null) {
+          long now = System.nanoTime();
+          if (now - lastKeepalive >= keepaliveNanos) {
+            writer.text(EventFormat.keepalive(System.currentTimeMillis() / 1000));
+            lastKeepalive = now;
+          } else {
+            writer.text(EventFormat.PING);
+          }
+          continue;
+        }
+        Payload data = data(e, worlds);
+        if (data != null) {
+          writer.event(e.id(), name(e.kind()), data);
+          lastKeepalive = System.nanoTime(); // the keepalive is for otherwise silent streams
+        }
+      }
+      writer.finish();
+    } catch (InterruptedException e) {
+      // closed: end the stream
+    } finally {
+      closed = true;
+      reader.close();
+    }
+  }
+
+  private Payload data(LogEvent e, WorldStore worlds) {
+    return switch (e.kind()) {
+      case START -> {
+        StoredWorld w = worlds.find(e.replay().worldRef()).orElse(null);
+        if (w == null) {
+          LOG.log(Level.WARNING, "world " + e.replay().worldRef() + " of replay " + e.replay().replayId()
+              + " is gone; its replay_start is skipped");
+          yield null;
+        }
+        yield EventFormat.start(e.replay(), w);
+      }
+      case CHUNK -> e.payload();
+      case END -> EventFormat.end(e.replay().replayId());
+      case RESYNC -> EventFormat.resync(e.reason(), e.latestReplayId());
+    };
+  }
+
+  static String name(LogEvent.Kind kind) {
+    return switch (kind) {
+      case START -> "replay_start";
+      case CHUNK -> "replay_chunk";
+      case END -> "replay_end";
+      case RESYNC -> "resync";
+    };
+  }
+
+  /** The response stream, written in slices whose progress the stall watchdog can see. */
+  private final class Progress extends OutputStream {
+    private final OutputStream out;
+
+    Progress(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override public void write(byte[] b, int off, int len) throws IOException {
+      for (int p = off, end = off + len; p < end; p += SLICE) {
+        writingSince = System.nanoTime();
+        out.write(b, p, Math.min(SLICE, end - p));
+        writingSince = 0;
+      }
+    }
+
+    @Override public void flush() throws IOException {
+      writingSince = System.nanoTime();
+      out.flush();
+      writingSince = 0;
+    }
+  }
+}

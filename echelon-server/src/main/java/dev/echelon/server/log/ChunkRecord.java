@@ -1,0 +1,50 @@
+package dev.echelon.server.log;
+
+/**
+ * What a stored chunk says about itself: enough to rebuild a replay's index from its log file
+ * alone after a crash. The payload (deflated {@code replay_chunk} JSON) follows it on disk.
+ *
+ * @param replayId the replay, checked against the directory it is found in
+ * @param worldRef the world's hash
+ * @param firstEventId the id of the record's first event; a record carries 1 to 3 events
+ * @param chunkIndex the chunk's index
+ * @param chunkCount the replay's total as this chunk stated it, or -1 when unknown (live)
+ * @param last true on the chunk that ended a live stream
+ * @param started true when this chunk started the replay (a {@code replay_start} event precedes it)
+ * @param ended true when this chunk completed the replay (a {@code replay_end} event follows it)
+ * @param frameCount frames in the chunk
+ * @param plainLength bytes of the inflated payload
+ * @param plainCrc CRC-32 of the inflated payload
+ * @param appendedAtMillis when the chunk was stored
+ * @param meta the replay's {@code meta} JSON carried by this chunk, or null
+ * @param run the {@code run} JSON carried by this chunk, or null
+ */
+record ChunkRecord(
+    String replayId,
+    String worldRef,
+    long firstEventId,
+    int chunkIndex,
+    int chunkCount,
+    boolean last,
+    boolean started,
+    boolean ended,
+    int frameCount,
+    long plainLength,
+    int plainCrc,
+    long appendedAtMillis,
+    byte[] meta,
+    byte[] run) {
+
+  /** Events the record carries: the chunk, plus start and end where it began or completed the replay. */
+  int eventCount() {
+    return 1 + (started ? 1 : 0) + (ended ? 1 : 0);
+  }
+
+  long chunkEventId() {
+    return firstEventId + (started ? 1 : 0);
+  }
+
+  long lastEventId() {
+    return firstEventId + eventCount() - 1;
+  }
+}

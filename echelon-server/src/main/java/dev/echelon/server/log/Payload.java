@@ -1,0 +1,171 @@
+package dev.echelon.server.log;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * An event payload in the two forms viewers take: plain JSON, and raw deflate blocks that end on
+ * a byte boundary (a full flush). Such blocks can be spliced into any gzip stream, so a chunk is
+ * deflated once, on push, and those bytes serve the archive and every compressed viewer, live or
+ * catching up. The CRC-32 of the plain form travels along so streams can combine it.
+ */
+public abstract class Payload {
+  private static final int STORED_MAX = 65_535;
+
+  /** Bytes of the plain form. */
+  public abstract long plainLength();
+
+  /** CRC-32 of the plain form. */
+  public abstract int crc32();
+
+  /** Writes the plain JSON. */
+  public abstract void writePlain(OutputStream out) throws IOException;
+
+  /** Writes the raw deflate form (byte-aligned, never final). */
+  public abstract void writeDeflated(OutputStream out) throws IOException;
+
+  /** Heap this payload keeps reachable, for caches that weigh in bytes; 0 when read from disk. */
+  public long retainedBytes() {
+    return 0;
+  }
+
+  /** A piece of an array, so request bodies can be framed without copying. */
+  public record Slice(byte[] bytes, int offset, int length) {
+    public Slice {
+      if (offset < 0 || length < 0 || offset + length > bytes.length) {
+        throw new IllegalArgumentException("slice " + offset + "+" + length + " is outside " + bytes.length + " bytes");
+      }
+    }
+
+    public static Slice of(byte[] bytes) {
+      return new Slice(bytes, 0, bytes.length);
+    }
+  }
+
+  /** A small payload (event heads, envelopes): its deflate form is stored blocks, no compression work. */
+  public static Payload small(byte[] plain) {
+    return new InMemory(List.of(Slice.of(plain)), stored(plain), crc(List.of(Slice.of(plain))));
+  }
+
+  /** Deflates {@code parts} once, keeping them as the plain form. */
+  public static Payload deflate(List<Slice> parts) {
+    return new InMemory(List.copyOf(parts), Deflate.raw(parts), crc(parts));
+  }
+
+  /** The payloads one after another. */
+  public static Payload concat(Payload... parts) {
+    return new Concat(parts);
+  }
+
+  /** {@code plain} in stored deflate blocks: valid raw deflate, byte-aligned at both ends. */
+  public static byte[] stored(byte[] plain) {
+    int blocks = Math.max(1, (plain.length + STORED_MAX - 1) / STORED_MAX);
+    byte[] out = new byte[plain.length + 5 * blocks];
+    int o = 0;
+    int p = 0;
+    do {
+      int n = Math.min(STORED_MAX, plain.length - p);
+      out[o++] = 0; // BFINAL 0, BTYPE 00, padding to the byte boundary
+      out[o++] = (byte) n;
+      out[o++] = (byte) (n >>> 8);
+      out[o++] = (byte) ~n;
+      out[o++] = (byte) (~n >>> 8);
+      System.arraycopy(plain, p, out, o, n);
+      o += n;
+      p += n;
+    } while (p < plain.length);
+    return out;
+  }
+
+  static int crc(List<Slice> parts) {
+    CRC32 crc = new CRC32();
+    for (Slice s : parts) crc.update(s.bytes(), s.offset(), s.length());
+    return (int) crc.getValue();
+  }
+
+  /** Both forms in memory: what a push produces and the tail cache keeps. */
+  static final class InMemory extends Payload {
+    private final List<Slice> plain;
+    private final byte[] deflated;
+    private final int crc;
+    private final long length;
+
+    InMemory(List<Slice> plain, byte[] deflated, int crc) {
+      this.plain = plain;
+      this.deflated = deflated;
+      this.crc = crc;
+      long n = 0;
+      for (Slice s : plain) n += s.length();
+      this.length = n;
+    }
+
+    @Override public long plainLength() {
+      return length;
+    }
+
+    @Override public int crc32() {
+      return crc;
+    }
+
+    @Override public void writePlain(OutputStream out) throws IOException {
+      for (Slice s : plain) out.write(s.bytes(), s.offset(), s.length());
+    }
+
+    @Override public void writeDeflated(OutputStream out) throws IOException {
+      out.write(deflated);
+    }
+
+    byte[] deflated() {
+      return deflated;
+    }
+
+    @Override public long retainedBytes() {
+      long n = deflated.length;
+      java.util.IdentityHashMap<byte[], Boolean> seen = new java.util.IdentityHashMap<>();
+      for (Slice s : plain) if (seen.put(s.bytes(), Boolean.TRUE) == null) n += s.bytes().length;
+      return n;
+    }
+  }
+
+  private static final class Concat extends Payload {
+    private final Payload[] parts;
+    private final long length;
+    private final int crc;
+
+    Concat(Payload[] parts) {
+      this.parts = parts.clone();
+      long n = 0;
+      int c = 0;
+      for (Payload p : parts) {
+        c = Crc32Combine.combine(c, p.crc32(), p.plainLength());
+        n += p.plainLength();
+      }
+      this.length = n;
+      this.crc = c;
+    }
+
+    @Override public long plainLength() {
+      return length;
+    }
+
+    @Override public int crc32() {
+      return crc;
+    }
+
+    @Override public void writePlain(OutputStream out) throws IOException {
+      for (Payload p : parts) p.writePlain(out);
+    }
+
+    @Override public void writeDeflated(OutputStream out) throws IOException {
+      for (Payload p : parts) p.writeDeflated(out);
+    }
+
+    @Override public long retainedBytes() {
+      long n = 0;
+      for (Payload p : parts) n += p.retainedBytes();
+      return n;
+    }
+  }
+}

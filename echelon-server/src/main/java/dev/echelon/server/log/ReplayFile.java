@@ -1,0 +1,143 @@
+package dev.echelon.server.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+
+/**
+ * One replay's files: {@code replay.log}, its chunk records appended and forced to disk one by one,
+ * and {@code replay.idx}, an index of those records written after each one is durable. The log is
+ * the truth; the index only saves reading every record header at start-up, so it is never forced
+ * and {@link ReplayRecovery} rebuilds it whenever it disagrees with the log.
+ * Not thread-safe: the log calls it under the replay's lock.
+ */
+final class ReplayFile {
+  static final String LOG = "replay.log";
+  static final String INDEX = "replay.idx";
+
+  final String replayId;
+  final Path dir;
+  private final boolean fsync;
+  private final Consumer<String> report;
+  private final Channels channels;
+  private long size;
+  private boolean indexUsable = true;
+
+  ReplayFile(String replayId, Path dir, long size, boolean fsync, Consumer<String> report, Channels channels) {
+    this.channels = channels;
+    this.replayId = replayId;
+    this.dir = dir;
+    this.size = size;
+    this.fsync = fsync;
+    this.report = report;
+  }
+
+  /** Creates the replay's directory and empty files, durably (the directory entries are forced too). */
+  static ReplayFile create(Path replaysDir, String replayId, boolean fsync, Consumer<String> report, Channels channels)
+      throws IOException {
+    Path dir = replaysDir.resolve(replayId);
+    Files.createDirectories(dir);
+    try (FileChannel log = channels.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      log.truncate(0);
+    }
+    Durable.write(dir.resolve(INDEX), RecordFormat.indexHeader(replayId), fsync);
+    if (fsync) {
+      Durable.forceDirectory(dir);
+      Durable.forceDirectory(replaysDir);
+    }
+    return new ReplayFile(replayId, dir, 0, fsync, report, channels);
+  }
+
+  Path log() {
+    return dir.resolve(LOG);
+  }
+
+  long size() {
+    return size;
+  }
+
+  /**
+   * Appends a record and forces it to disk. On any failure the file is cut back to where it was,
+   * so nothing of the failed record can be recovered later.
+   */
+  RecordRef append(ChunkRecord r, byte[] payload) throws IOException {
+    ByteBuffer head = RecordFormat.head(r, payload);
+    int headerLength = head.remaining() - RecordFormat.PRELUDE;
+    long at = size;
+    try (FileChannel ch = channels.open(log(), StandardOpenOption.WRITE)) {
+      try {
+        if (ch.size() != at) ch.truncate(at); // what an earlier failed append may have left
+        ch.position(at);
+        ByteBuffer[] parts = {head, ByteBuffer.wrap(payload)};
+        while (parts[1].hasRemaining()) ch.write(parts);
+        if (fsync) ch.force(false);
+      } catch (IOException e) {
+        try {
+          ch.truncate(at);
+          if (fsync) ch.force(false);
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+        throw e;
+      }
+    }
+    RecordRef ref = new RecordRef(at, RecordFormat.PRELUDE + headerLength + payload.length, headerLength, r);
+    size = ref.end();
+    appendIndex(ref);
+    return ref;
+  }
+
+  private void appendIndex(RecordRef ref) {
+    if (!indexUsable) return;
+    try (FileChannel ch = channels.open(dir.resolve(INDEX), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer e = RecordFormat.entry(ref);
+      while (e.hasRemaining()) ch.write(e);
+    } catch (IOException e) {
+      // the record itself is durable; recovery rebuilds the index from the log
+      indexUsable = false;
+      report.accept("replay " + replayId + ": cannot update its index (" + e.getMessage()
+          + "); it will be rebuilt from the log at the next start");
+    }
+  }
+
+  /** Rewrites the index from {@code refs}, atomically. */
+  void rewriteIndex(Iterable<RecordRef> refs) throws IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    out.write(RecordFormat.indexHeader(replayId).array());
+    for (RecordRef ref : refs) out.write(RecordFormat.entry(ref).array());
+    Durable.replace(dir.resolve(INDEX), out.toByteArray(), fsync);
+    indexUsable = true;
+  }
+
+  /** The stored payload of a record, read from disk when written (verified before any byte goes out). */
+  Payload payload(RecordRef ref) {
+    return new RecordPayload(log(), ref);
+  }
+
+  /** True when the record's checksum matches what is on disk now. */
+  boolean intact(RecordRef ref) {
+    try {
+      RecordPayload.verify(log(), ref);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      report.accept("replay " + replayId + ": chunk " + ref.record().chunkIndex() + " is damaged on disk ("
+          + e.getMessage() + ")");
+      return false;
+    }
+  }
+
+  /** Removes the replay's files and directory; only names this class writes are touched. */
+  void delete() throws IOException {
+    Files.deleteIfExists(dir.resolve(LOG));
+    Files.deleteIfExists(dir.resolve(INDEX));
+    Files.deleteIfExists(dir.resolve(INDEX + ".tmp"));
+    Files.deleteIfExists(dir);
+  }
+}

@@ -1,0 +1,200 @@
+package dev.echelon.server.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Rebuilds what one replay's files hold after a restart or a crash. The index is trusted only as
+ * far as it agrees with the log (checksummed entries, contiguous records, the right replay id);
+ * beyond that, records are read and verified one by one. A torn last record is cut off, damage in
+ * the middle is skipped up to the next intact record, and every problem is reported. Nothing is
+ * ever allocated from a length read off disk without checking it against the file's size.
+ */
+final class ReplayRecovery {
+  private static final int WINDOW = 1 << 20;
+
+  private ReplayRecovery() {}
+
+  /** What was recovered; {@code refs} in file order. */
+  record Recovered(ReplayFile file, List<RecordRef> refs) {}
+
+  /** Recovers {@code dir}; null when it holds no replay log or must be refused (reported). */
+  static Recovered recover(Path dir, String replayId, boolean fsync, Consumer<String> report, Channels channels)
+      throws IOException {
+    Path log = dir.resolve(ReplayFile.LOG);
+    if (!Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      List<RecordRef> refs = new ArrayList<>();
+      boolean rewrite = !readIndex(dir, replayId, ch, size, refs, report);
+      long pos = refs.isEmpty() ? 0 : refs.get(refs.size() - 1).end();
+      while (pos < size) {
+        RecordRef ref = readRecord(ch, pos, size);
+        if (ref == null) {
+          long next = findNext(ch, pos + 1, size);
+          if (next < 0) {
+            report.accept("replay " + replayId + ": the last " + (size - pos) + " bytes of its log are a torn record"
+                + " (a write the crash interrupted); dropped");
+            ch.truncate(pos);
+            if (fsync) ch.force(false);
+            break;
+          }
+          report.accept("replay " + replayId + ": bytes " + pos + ".." + next + " of its log are damaged; skipped");
+          pos = next;
+          continue;
+        }
+        if (!ref.record().replayId().equals(replayId)) {
+          report.accept("replay directory " + replayId + " holds a record of replay " + ref.record().replayId()
+              + "; the directory is refused and left as it is");
+          return null;
+        }
+        refs.add(ref);
+        rewrite = true;
+        pos = ref.end();
+      }
+      ReplayFile file = new ReplayFile(replayId, dir, pos, fsync, report, channels);
+      if (rewrite) {
+        try {
+          file.rewriteIndex(refs);
+        } catch (IOException e) {
+          report.accept("replay " + replayId + ": cannot rewrite its index (" + e.getMessage() + "); still usable");
+        }
+      }
+      return new Recovered(file, refs);
+    }
+  }
+
+  /** Reads the index into {@code refs}; false when it was missing, damaged or stopped short of the log. */
+  private static boolean readIndex(Path dir, String replayId, FileChannel log, long logSize, List<RecordRef> refs,
+      Consumer<String> report) throws IOException {
+    byte[] bytes;
+    Path index = dir.resolve(ReplayFile.INDEX);
+    if (Files.isSymbolicLink(index)) {
+      report.accept("replay " + replayId + ": its index is a symbolic link; not followed, rebuilt from the log");
+      return false;
+    }
+    try {
+      long n = Files.size(index);
+      // an honest index has one entry per record of at least PRELUDE bytes: anything longer is garbage
+      if (n > RecordFormat.INDEX_HEADER + RecordFormat.ENTRY * (logSize / RecordFormat.PRELUDE + 1)) {
+        report.accept("replay " + replayId + ": its index is larger than its log allows; rebuilt from the log");
+        return false;
+      }
+      bytes = Files.readAllBytes(index);
+    } catch (NoSuchFileException e) {
+      report.accept("replay " + replayId + ": its index is missing; rebuilt from the log");
+      return false;
+    }
+    if (bytes.length < RecordFormat.INDEX_HEADER) {
+      report.accept("replay " + replayId + ": its index is " + (bytes.length == 0 ? "empty" : "torn") + "; rebuilt from the log");
+      return false;
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    String owner = RecordFormat.indexOwner(b);
+    if (owner == null) {
+      report.accept("replay " + replayId + ": its index header is damaged; rebuilt from the log");
+      return false;
+    }
+    if (!owner.equals(replayId)) {
+      report.accept("replay " + replayId + ": its index names replay \"" + owner + "\"; refused and rebuilt from the log");
+      return false;
+    }
+    b.position(RecordFormat.INDEX_HEADER);
+    String worldRef = null;
+    long expected = 0;
+    boolean complete = true;
+    while (b.remaining() >= RecordFormat.ENTRY) {
+      RecordFormat.Entry e = RecordFormat.readEntry(b);
+      if (e == null || e.offset() != expected || e.length() < RecordFormat.PRELUDE || e.offset() + e.length() > logSize) {
+        report.accept("replay " + replayId + ": its index is damaged after " + refs.size() + " entries; the rest is read from the log");
+        complete = false;
+        break;
+      }
+      ChunkRecord r;
+      if (worldRef == null || e.carriesMetaOrRun()) {
+        RecordRef full = readRecordHeader(log, e.offset(), logSize);
+        if (full == null || full.length() != e.length() || full.record().firstEventId() != e.firstEventId()) {
+          report.accept("replay " + replayId + ": its index disagrees with its log at entry " + refs.size()
+              + "; the rest is read from the log");
+          complete = false;
+          break;
+        }
+        if (!full.record().replayId().equals(replayId)) {
+          report.accept("replay " + replayId + ": its log holds records of replay " + full.record().replayId()
+              + "; the rest is read from the log");
+          complete = false;
+          break;
+        }
+        r = full.record();
+        worldRef = r.worldRef();
+      } else {
+        r = e.record(replayId, worldRef);
+      }
+      refs.add(new RecordRef(e.offset(), e.length(), e.headerLength(), r));
+      expected = e.offset() + e.length();
+    }
+    if (complete && b.hasRemaining()) {
+      report.accept("replay " + replayId + ": its index ends in a torn entry; the rest is read from the log");
+      complete = false;
+    }
+    return complete && expected == logSize;
+  }
+
+  /** The record at {@code pos}, header parsed and checksum verified; null when there is none. */
+  private static RecordRef readRecord(FileChannel ch, long pos, long size) throws IOException {
+    RecordRef ref = readRecordHeader(ch, pos, size);
+    if (ref == null) return null;
+    try {
+      RecordPayload.verify(ch, ref);
+      return ref;
+    } catch (RecordPayload.DamagedRecordException e) {
+      return null;
+    }
+  }
+
+  /** The record header at {@code pos}, lengths checked against the file; null when there is none. */
+  private static RecordRef readRecordHeader(FileChannel ch, long pos, long size) throws IOException {
+    if (pos + RecordFormat.PRELUDE > size) return null;
+    ByteBuffer prelude = ByteBuffer.allocate(RecordFormat.PRELUDE);
+    ch.read(prelude, pos);
+    prelude.flip();
+    if (prelude.getInt() != RecordFormat.MAGIC) return null;
+    int headerLength = prelude.getInt();
+    int payloadLength = prelude.getInt();
+    if (headerLength < 40 || headerLength > RecordFormat.MAX_HEADER || payloadLength < 0
+        || pos + RecordFormat.PRELUDE + headerLength + (long) payloadLength > size) {
+      return null;
+    }
+    ByteBuffer header = ByteBuffer.allocate(headerLength);
+    if (ch.read(header, pos + RecordFormat.PRELUDE) != headerLength) return null;
+    header.flip();
+    try {
+      ChunkRecord r = RecordFormat.header(header);
+      return new RecordRef(pos, RecordFormat.PRELUDE + headerLength + payloadLength, headerLength, r);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The offset of the next intact record at or after {@code from}, or -1. */
+  private static long findNext(FileChannel ch, long from, long size) throws IOException {
+    ByteBuffer window = ByteBuffer.allocate(WINDOW);
+    for (long base = from; base < size; base += WINDOW - 3) {
+      window.clear();
+      int n = ch.read(window, base);
+      if (n < 4) break;
+      for (int i = 0; i + 4 <= n; i++) {
+        if (window.getInt(i) == RecordFormat.MAGIC && readRecord(ch, base + i, size) != null) return base + i;
+      }
+    }
+    return -1;
+  }
+}

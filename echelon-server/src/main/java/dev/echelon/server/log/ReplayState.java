@@ -1,0 +1,94 @@
+package dev.echelon.server.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.echelon.core.Json;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One replay in the file log: its files and what its records add up to. Appends to it are ordered
+ * by its lock; readers use the immutable {@link #summary} and the concurrent chunk map instead.
+ */
+final class ReplayState {
+  final String id;
+  final ReentrantLock lock = new ReentrantLock();
+  /** The latest intact-at-append record of each chunk index. */
+  final ConcurrentHashMap<Integer, RecordRef> chunks = new ConcurrentHashMap<>();
+  ReplayFile file;
+  String worldRef;
+  Integer total;
+  int highest = -1;
+  long frames;
+  long bytes;
+  byte[] meta;
+  byte[] run;
+  String runName;
+  long startedAtMillis;
+  long updatedAtMillis;
+  long firstEventId;
+  long lastEventId;
+  long startEventId;
+  long endEventId;
+  boolean deleted;
+  volatile ReplaySummary summary;
+
+  ReplayState(String id) {
+    this.id = id;
+  }
+
+  boolean complete() {
+    return total != null && chunks.size() >= total;
+  }
+
+  /** Folds a stored record in; returns the record of the same chunk it supersedes, or null. */
+  RecordRef apply(RecordRef ref) {
+    ChunkRecord r = ref.record();
+    if (worldRef == null) worldRef = r.worldRef();
+    if (firstEventId == 0) {
+      firstEventId = r.firstEventId();
+      startedAtMillis = r.appendedAtMillis();
+    }
+    lastEventId = Math.max(lastEventId, r.lastEventId());
+    if (r.started()) startEventId = r.firstEventId();
+    if (r.ended()) endEventId = r.lastEventId();
+    if (r.chunkCount() >= 0) total = r.chunkCount();
+    else if (r.last()) total = r.chunkIndex() + 1;
+    RecordRef old = chunks.put(r.chunkIndex(), ref);
+    if (old != null) {
+      frames -= old.record().frameCount();
+      bytes -= old.record().plainLength();
+    }
+    frames += r.frameCount();
+    bytes += r.plainLength();
+    highest = Math.max(highest, r.chunkIndex());
+    if (r.meta() != null) meta = r.meta();
+    if (r.run() != null) {
+      run = r.run();
+      runName = runName(run);
+    }
+    updatedAtMillis = Math.max(updatedAtMillis, r.appendedAtMillis());
+    return old;
+  }
+
+  ReplaySummary summarize() {
+    ReplaySummary s = new ReplaySummary(id, worldRef, total, chunks.size(), frames, bytes, complete(), meta, run,
+        runName, startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId,
+        file == null ? 0 : file.size());
+    summary = s;
+    return s;
+  }
+
+  /** The training run's name: {@code run.name}, else {@code run.run_dir}, else null. */
+  static String runName(byte[] runJson) {
+    if (runJson == null) return null;
+    try {
+      JsonNode run = Json.mapper().readTree(runJson);
+      if (run.path("name").isTextual()) return run.get("name").asText();
+      if (run.path("run_dir").isTextual()) return run.get("run_dir").asText();
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

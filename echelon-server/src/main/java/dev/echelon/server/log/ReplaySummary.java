@@ -1,0 +1,46 @@
+package dev.echelon.server.log;
+
+/**
+ * One replay as the listings show it: an immutable value, replaced whenever a chunk arrives, so
+ * {@code /replays} and {@code /runs} read it without any lock.
+ *
+ * @param replayId the replay
+ * @param worldRef its world
+ * @param chunkCount its total, or null while unknown
+ * @param chunksReceived chunks stored
+ * @param frames frames stored
+ * @param bytes bytes of stored {@code replay_chunk} payloads
+ * @param complete every chunk stored
+ * @param meta compact JSON of the replay's meta, or null
+ * @param run compact JSON of its training run, or null
+ * @param runName the run's name, or null
+ * @param startedAt seconds since the epoch when the first chunk arrived
+ * @param updatedAt seconds since the epoch when the last chunk arrived
+ * @param firstEventId the replay's first event id
+ * @param lastEventId its last event id so far
+ * @param diskBytes bytes its files take
+ */
+public record ReplaySummary(
+    String replayId,
+    String worldRef,
+    Integer chunkCount,
+    int chunksReceived,
+    long frames,
+    long bytes,
+    boolean complete,
+    byte[] meta,
+    byte[] run,
+    String runName,
+    double startedAt,
+    double updatedAt,
+    long firstEventId,
+    long lastEventId,
+    long diskBytes) {
+  /** An incomplete replay that received a chunk this recently is still being pushed. */
+  public static final double RECEIVING_S = 300;
+
+  /** True while a trainer is still pushing it (incomplete and recently updated). */
+  public boolean receiving(double nowSeconds) {
+    return !complete && nowSeconds - updatedAt < RECEIVING_S;
+  }
+}
