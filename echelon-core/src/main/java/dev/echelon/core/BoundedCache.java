@@ -14,13 +14,18 @@ import java.util.function.Function;
 /**
  * A thread-safe LRU cache with single-flight loading. Parsed worlds and nav graphs are expensive
  * to build and large to hold: concurrent requests for the same missing key run one build and share
- * its result, different keys build in parallel, failures are not cached, and at most
- * {@code maxSize} values are ever held.
+ * its result, different keys build in parallel, and failures are not cached. It holds at most
+ * {@code maxSize} values, and, when made with a weigher, values weighing at most
+ * {@code maxWeight} in all (a value heavier than that on its own is returned but not kept).
  */
 public final class BoundedCache<K, V> {
   private final int maxSize;
+  private final long maxWeight;
+  private final java.util.function.ToLongFunction<? super V> weigher;
+  private long weight;
   private final ReentrantLock lock = new ReentrantLock();
   private final LinkedHashMap<K, V> values = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<K, Long> weights = new HashMap<>();
   private final Map<K, CompletableFuture<V>> inFlight = new HashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -28,14 +33,28 @@ public final class BoundedCache<K, V> {
   private final LongAdder failures = new LongAdder();
   private final LongAdder evictions = new LongAdder();
 
-  private BoundedCache(int maxSize) {
+  private BoundedCache(int maxSize, long maxWeight, java.util.function.ToLongFunction<? super V> weigher) {
     this.maxSize = maxSize;
+    this.maxWeight = maxWeight;
+    this.weigher = weigher;
   }
 
   /** A cache holding at most {@code maxSize} values. */
   public static <K, V> BoundedCache<K, V> create(int maxSize) {
     if (maxSize < 1) throw new IllegalArgumentException("maxSize must be >= 1, got " + maxSize);
-    return new BoundedCache<>(maxSize);
+    return new BoundedCache<>(maxSize, Long.MAX_VALUE, v -> 0);
+  }
+
+  /**
+   * A cache holding at most {@code maxSize} values weighing at most {@code maxWeight} together,
+   * each weighed once when it is stored (in bytes, say).
+   */
+  public static <K, V> BoundedCache<K, V> weighed(int maxSize, long maxWeight,
+      java.util.function.ToLongFunction<? super V> weigher) {
+    if (maxSize < 1) throw new IllegalArgumentException("maxSize must be >= 1, got " + maxSize);
+    if (maxWeight < 1) throw new IllegalArgumentException("maxWeight must be >= 1, got " + maxWeight);
+    Objects.requireNonNull(weigher, "weigher");
+    return new BoundedCache<>(maxSize, maxWeight, weigher);
   }
 
   /**
@@ -133,19 +152,42 @@ public final class BoundedCache<K, V> {
   }
 
   private void putLocked(K key, V value) {
+    long w = weigher.applyAsLong(value);
+    removeLocked(key);
+    if (w > maxWeight) {
+      evictions.increment(); // too heavy to keep at all
+      return;
+    }
     values.put(key, value);
+    weights.put(key, w);
+    weight += w;
     var it = values.entrySet().iterator();
-    while (values.size() > maxSize && it.hasNext()) {
-      it.next();
+    while ((values.size() > maxSize || weight > maxWeight) && it.hasNext()) {
+      K k = it.next().getKey();
       it.remove();
+      weight -= weights.remove(k);
       evictions.increment();
     }
+  }
+
+  private void removeLocked(K key) {
+    if (values.remove(key) != null) weight -= weights.remove(key);
   }
 
   public void invalidate(K key) {
     lock.lock();
     try {
-      values.remove(key);
+      removeLocked(key);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The weight of what is held now (0 for a cache without a weigher). */
+  public long weight() {
+    lock.lock();
+    try {
+      return weight;
     } finally {
       lock.unlock();
     }

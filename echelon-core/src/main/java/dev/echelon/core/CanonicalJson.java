@@ -1,16 +1,22 @@
 package dev.echelon.core;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Writes a JSON tree as Python's {@code json.dumps(doc, sort_keys=True, separators=(",", ":"))}
- * does, as ASCII bytes straight into a stream, so that hashing never builds one giant string.
+ * Writes JSON as Python's {@code json.dumps(doc, sort_keys=True, separators=(",", ":"))} does, as
+ * ASCII bytes straight into a stream, so that hashing never builds one giant string. It reads a
+ * tree or, for big documents, a token stream: then only objects are held (their canonical fields,
+ * to sort them), never a tree, so a world of 10^5 walls costs about its own size in memory.
  */
 final class CanonicalJson {
   private static final byte[] HEX = "0123456789abcdef".getBytes();
@@ -29,6 +35,61 @@ final class CanonicalJson {
   void write(JsonNode node) throws IOException {
     value(node);
     flush();
+  }
+
+  /** Writes the value at the parser's current token, leaving the parser on its last token. */
+  void write(JsonParser p) throws IOException {
+    value(p);
+    flush();
+  }
+
+  private void value(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    switch (t) {
+      case START_OBJECT -> object(p);
+      case START_ARRAY -> {
+        put('[');
+        boolean first = true;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (!first) put(',');
+          first = false;
+          value(p);
+        }
+        put(']');
+      }
+      case VALUE_STRING -> string(p.getText());
+      case VALUE_NUMBER_INT -> {
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) ascii(p.getBigIntegerValue().toString());
+        else longValue(p.getLongValue());
+      }
+      case VALUE_NUMBER_FLOAT -> ascii(PythonFloat.repr(p.getDoubleValue()));
+      case VALUE_TRUE -> raw(TRUE);
+      case VALUE_FALSE -> raw(FALSE);
+      case VALUE_NULL -> raw(NULL);
+      default -> throw new IllegalArgumentException("not a JSON value: " + t);
+    }
+  }
+
+  private void object(JsonParser p) throws IOException {
+    TreeMap<String, byte[]> fields = new TreeMap<>(CanonicalJson::compareCodePoints); // the last duplicate wins
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      var value = new ByteArrayOutputStream();
+      new CanonicalJson(value).write(p);
+      fields.put(name, value.toByteArray());
+    }
+    put('{');
+    boolean first = true;
+    for (Map.Entry<String, byte[]> f : fields.entrySet()) {
+      if (!first) put(',');
+      first = false;
+      string(f.getKey());
+      put(':');
+      flushBuffer();
+      out.write(f.getValue());
+    }
+    put('}');
   }
 
   private void value(JsonNode node) throws IOException {

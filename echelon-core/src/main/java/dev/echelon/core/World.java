@@ -1,6 +1,8 @@
 package dev.echelon.core;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Objects;
@@ -24,16 +26,60 @@ public record World(JsonNode document, String hash) {
       if (!size.isArray() || size.size() != 3) {
         throw ProtocolException.invalid("world.size must be [sx, sy, sz], got " + Strings.quote(size));
       }
-      for (JsonNode n : size) {
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
-          throw ProtocolException.invalid("world.size must hold non-negative ints, got " + Strings.quote(size));
-        }
-      }
+      for (int i = 0; i < 3; i++) checkDimension(i, size.get(i).isIntegralNumber() && size.get(i).canConvertToLong()
+          ? size.get(i).longValue() : null, Strings.quote(size.get(i)));
     }
     JsonNode walls = document.get("walls");
     if (walls != null && !walls.isNull() && !walls.isArray()) {
       throw ProtocolException.invalid("world.walls must be an array, got " + walls.getNodeType());
     }
+  }
+
+  /** Largest size of a world along any axis: heights are held in 16 bits by navigation. */
+  public static final int MAX_DIMENSION = 32_767;
+
+  private static void checkDimension(int axis, Long v, String given) {
+    if (v == null || v < 0 || v > MAX_DIMENSION) {
+      throw new ProtocolException("world.size[" + axis + "] must be an integer in 0.." + MAX_DIMENSION + ", got " + given, false);
+    }
+  }
+
+  /**
+   * Checks a world's JSON and returns its hash without building a tree: {@code size} and
+   * {@code walls} are checked as {@link #World} does, the walls are skipped, and the hash is
+   * streamed. A world of 10^5 walls costs about its own size in memory.
+   */
+  public static String checkedHash(byte[] json) {
+    try (JsonParser p = Json.mapper().createParser(json)) {
+      JsonToken t = p.nextToken();
+      if (t == null) throw new ProtocolException("empty JSON body", true);
+      if (t != JsonToken.START_OBJECT) throw ProtocolException.invalid("world must be a JSON object");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        t = p.nextToken();
+        if (name.equals("size") && t != JsonToken.VALUE_NULL) {
+          if (t != JsonToken.START_ARRAY) throw ProtocolException.invalid("world.size must be [sx, sy, sz]");
+          int i = 0;
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (i >= 3) throw ProtocolException.invalid("world.size must be [sx, sy, sz], got more than 3 values");
+            boolean integral = p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+            checkDimension(i++, integral ? p.getLongValue() : null, p.currentToken().isScalarValue() ? p.getText() : "a " + p.currentToken());
+            p.skipChildren();
+          }
+          if (i != 3) throw ProtocolException.invalid("world.size must be [sx, sy, sz], got " + i + " values");
+        } else if (name.equals("walls") && t != JsonToken.VALUE_NULL && t != JsonToken.START_ARRAY) {
+          throw ProtocolException.invalid("world.walls must be an array");
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) throw new ProtocolException("malformed JSON: trailing content after the world", true);
+    } catch (JacksonException e) {
+      throw new ProtocolException("malformed JSON: " + e.getOriginalMessage(), true);
+    } catch (IOException e) {
+      throw new ProtocolException("unreadable JSON: " + e.getMessage(), true);
+    }
+    return WorldHash.of(json);
   }
 
   /** Parses and hashes a world; throws {@link ProtocolException} naming what is wrong. */

@@ -30,9 +30,22 @@ public final class WorldHash {
     return HexFormat.of().formatHex(sha.digest(), 0, 8);
   }
 
-  /** Hashes raw JSON text, parsed as Python's json module would. */
+  /**
+   * Hashes raw JSON text, parsed as Python's json module would. The text is streamed: no tree is
+   * built, so a big world costs about its own size in memory.
+   */
   public static String of(byte[] json) {
-    return of(World.readTree(json));
+    MessageDigest sha = sha256();
+    try (com.fasterxml.jackson.core.JsonParser p = Json.mapper().createParser(json)) {
+      if (p.nextToken() == null) throw new ProtocolException("empty JSON body", true);
+      new CanonicalJson(new DigestSink(sha)).write(p);
+      if (p.nextToken() != null) throw new ProtocolException("malformed JSON: trailing content after the document", true);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new ProtocolException("malformed JSON: " + e.getOriginalMessage(), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HexFormat.of().formatHex(sha.digest(), 0, 8);
   }
 
   /** The canonical text itself, for diagnostics and tests. */

@@ -137,4 +137,23 @@ class BoundedCacheTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void aWeighedCacheKeepsItsWeightUnderTheBoundAndDropsValuesHeavierThanIt() {
+    BoundedCache<String, byte[]> cache = BoundedCache.weighed(100, 1000, b -> b.length);
+    cache.put("a", new byte[400]);
+    cache.put("b", new byte[400]);
+    assertThat(cache.weight()).isEqualTo(800);
+    cache.put("c", new byte[400]); // evicts a, the least recently used
+    assertThat(cache.getIfPresent("a")).isNull();
+    assertThat(cache.weight()).isEqualTo(800);
+    assertThat(cache.get("huge", k -> new byte[5000])).hasSize(5000); // returned, not kept
+    assertThat(cache.getIfPresent("huge")).isNull();
+    assertThat(cache.weight()).isEqualTo(800);
+    cache.put("b", new byte[100]); // replacing re-weighs
+    assertThat(cache.weight()).isEqualTo(500);
+    cache.invalidate("c");
+    assertThat(cache.weight()).isEqualTo(100);
+    assertThatThrownBy(() -> BoundedCache.weighed(1, 0, b -> 1)).hasMessageContaining("maxWeight").hasMessageContaining("0");
+  }
 }

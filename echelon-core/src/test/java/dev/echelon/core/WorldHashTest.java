@@ -42,12 +42,26 @@ class WorldHashTest {
           byte[] bytes = resource(file);
           JsonNode doc = World.readTree(bytes);
           if (file.contains("replay-")) doc = doc.get("world");
+          else assertThat(WorldHash.of(bytes)).as("streamed").isEqualTo(expected);
           assertThat(WorldHash.of(doc)).isEqualTo(expected);
         }
       }));
     }
     assertThat(tests).hasSizeGreaterThanOrEqualTo(14);
     return tests;
+  }
+
+  @Test
+  void streamingAndTreeHashesAgreeOnNestingDuplicatesAndNumbers() {
+    String[] docs = {
+        "{\"b\":1,\"a\":{\"y\":2,\"x\":[1,2.5,{\"k\":null,\"\u00e9\":true}]},\"b\":3}",
+        "{\"size\":[100,100,20],\"walls\":[[1,2,3,1],[4,5,6]],\"voxel_size_m\":1.0,\"big\":123456789012345678901234567890}",
+        "[1e-5,-0.0,0.1,1e16,12345678901234567,-0,false]",
+        "{\"\uD83D\uDE00\":1,\"\uE000\":2,\"nested\":{\"z\":{\"y\":{}},\"a\":[]}}"};
+    for (String d : docs) {
+      byte[] b = d.getBytes(StandardCharsets.UTF_8);
+      assertThat(WorldHash.of(b)).as(d).isEqualTo(WorldHash.of(World.readTree(b)));
+    }
   }
 
   @Test
