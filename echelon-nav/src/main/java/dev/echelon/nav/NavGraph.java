@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class NavGraph {
   static final double DIAGONAL_FACTOR = 1.414;
+  /** Search contexts kept for reuse across threads, each 20 bytes a node. */
+  static final int POOLED_FINDERS = 8;
   static final double CLIMB_FACTOR = 1.2;
 
   final int sx;
@@ -169,28 +171,43 @@ public final class NavGraph {
     return v < 0 ? 0 : Math.min(v, size - 1);
   }
 
-  /** Least-cost path between two nodes, with no expansion cap. Thread-safe. */
-  public Path findPath(int start, int goal) {
+  /** Least-cost route between two nodes, with no expansion cap. Thread-safe. */
+  public Route findPath(int start, int goal) {
     return findPath(start, goal, Integer.MAX_VALUE);
   }
 
   /** As {@link #findPath(int, int)}, giving up after {@code maxExpanded} expansions. */
-  public Path findPath(int start, int goal, int maxExpanded) {
+  public Route findPath(int start, int goal, int maxExpanded) {
     PathFinder f = finders.poll();
     if (f == null) f = new PathFinder(this);
     try {
       return f.find(start, goal, maxExpanded);
     } finally {
-      if (finders.size() < 8) finders.offer(f);
+      if (finders.size() < POOLED_FINDERS) finders.offer(f);
     }
   }
 
-  /** Least-cost path between the nodes nearest to two positions in metres. Thread-safe. */
-  public Path findPath(double sx, double sy, double sz, double gx, double gy, double gz) {
-    int s = nearestNode(sx, sy, sz);
-    int g = nearestNode(gx, gy, gz);
-    if (s < 0 || g < 0) return Path.notFound(0, "the graph has no nodes");
-    return findPath(s, g);
+  /** Least-cost route between the nodes nearest to two positions in metres. Thread-safe. */
+  public Route findPath(Position start, Position goal) {
+    return findPath(start, goal, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #findPath(Position, Position)}, giving up after {@code maxExpanded} expansions. */
+  public Route findPath(Position start, Position goal, int maxExpanded) {
+    int s = nearestNode(start.x(), start.y(), start.z());
+    int g = nearestNode(goal.x(), goal.y(), goal.z());
+    if (s < 0 || g < 0) return Route.notFound(this, 0, Route.Outcome.NO_NODES, "the graph has no nodes");
+    return findPath(s, g, maxExpanded);
+  }
+
+  /** Where node {@code node} stands, in metres. */
+  public Position position(int node) {
+    return new Position(positionX(node), positionY(node), positionZ(node));
+  }
+
+  /** An upper bound of what building a graph of this world would cost, before building it. */
+  public static GraphEstimate estimate(VoxelWorld world, NavOptions options) {
+    return GraphEstimate.of(world, options);
   }
 
   /** A fresh single-threaded search context; reuse it to avoid per-query allocation. */
@@ -205,7 +222,12 @@ public final class NavGraph {
     return s;
   }
 
-  /** Bytes held by the graph's arrays, for the memory budget. */
+  /** Bytes the graph may hold at most: its arrays and its pooled search contexts. */
+  public long memoryBytesWithSearch() {
+    return memoryBytes() + (long) POOLED_FINDERS * 20 * nodeCount();
+  }
+
+  /** Bytes held by the graph's arrays (search contexts not included). */
   public long memoryBytes() {
     return 4L * nodeCol.length + 2L * nodeZ.length + 4L * edgeStart.length + 4L * targets.length
         + 4L * colStart.length + 4L * colNodes.length;

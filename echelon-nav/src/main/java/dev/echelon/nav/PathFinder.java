@@ -27,7 +27,7 @@ public final class PathFinder {
   }
 
   /** Least-cost path from {@code start} to {@code goal}, expanding at most {@code maxExpanded} nodes. */
-  public Path find(int start, int goal, int maxExpanded) {
+  public Route find(int start, int goal, int maxExpanded) {
     int n = g.nodeCount();
     if (start < 0 || start >= n) throw new IllegalArgumentException("start must be a node in 0.." + (n - 1) + ", got " + start);
     if (goal < 0 || goal >= n) throw new IllegalArgumentException("goal must be a node in 0.." + (n - 1) + ", got " + goal);
@@ -58,9 +58,10 @@ public final class PathFinder {
       if (closed[u] == s) continue; // stale entry
       closed[u] = s;
       expanded++;
-      if (u == goal) return Path.found(trace(goal), gScore[goal], expanded);
+      if (u == goal) return Route.found(g, trace(goal), gScore[goal], expanded);
       if (expanded >= maxExpanded) {
-        return Path.notFound(expanded, "gave up after " + expanded + " expansions (budget " + maxExpanded + ")");
+        return Route.notFound(g, expanded, Route.Outcome.BUDGET,
+            "gave up after " + expanded + " expansions (budget " + maxExpanded + ")");
       }
       double gu = gScore[u];
       for (int e = edgeStart[u], end = edgeStart[u + 1]; e < end; e++) {
@@ -76,7 +77,7 @@ public final class PathFinder {
         }
       }
     }
-    return Path.notFound(expanded, "goal not reachable from start");
+    return Route.notFound(g, expanded, Route.Outcome.UNREACHABLE, "goal not reachable from start");
   }
 
   private static double heuristic(int col, int sx, int gx, int gy, double vs) {

@@ -22,7 +22,7 @@ public final class VoxelWorld {
   /** Type per voxel at {@code (z * sy + y) * sx + x}. */
   final byte[] types;
 
-  private VoxelWorld(int sx, int sy, int sz, double voxelSize, byte[] types) {
+  VoxelWorld(int sx, int sy, int sz, double voxelSize, byte[] types) {
     this.sx = sx;
     this.sy = sy;
     this.sz = sz;
@@ -61,7 +61,7 @@ public final class VoxelWorld {
     return new VoxelWorld(sx, sy, sz, voxelSize, types.clone());
   }
 
-  private static void checkDimensions(int sx, int sy, int sz, double voxelSize) {
+  static void checkDimensions(int sx, int sy, int sz, double voxelSize) {
     if (sx < 1 || sy < 1 || sz < 1) {
       throw new IllegalArgumentException("size must be positive, got [" + sx + ", " + sy + ", " + sz + "]");
     }
@@ -99,6 +99,13 @@ public final class VoxelWorld {
   /** True when the voxel blocks movement; false outside the grid. */
   public boolean collides(int x, int y, int z) {
     return COLLIDES[type(x, y, z)];
+  }
+
+  /** Voxels that block movement. */
+  public long collidingVoxels() {
+    long n = 0;
+    for (byte t : types) if (COLLIDES[t & 0xff]) n++;
+    return n;
   }
 
   static boolean collidesType(byte type) {

@@ -149,10 +149,11 @@ class NavRulesTest {
   @Test
   void aBudgetStopsTheSearchAndSaysSo() {
     NavGraph g = NavGraph.build(floorWorld(30, 30, 4), new NavOptions(2, 0, 1));
-    Path p = g.findPath(g.nodeAt(0, 0, 0), g.nodeAt(29, 29, 0), 5);
+    Route p = g.findPath(g.nodeAt(0, 0, 0), g.nodeAt(29, 29, 0), 5);
     assertThat(p.found()).isFalse();
     assertThat(p.failure()).contains("budget 5");
-    Path full = g.findPath(g.nodeAt(0, 0, 0), g.nodeAt(29, 29, 0));
+    assertThat(p.outcome()).isEqualTo(Route.Outcome.BUDGET);
+    Route full = g.findPath(g.nodeAt(0, 0, 0), g.nodeAt(29, 29, 0));
     assertThat(full.found()).isTrue();
     assertThat(full.cost()).isCloseTo(29 * 1.414, within(1e-9));
     assertThat(full.length()).isEqualTo(30);

@@ -39,7 +39,7 @@ class RandomWorldsTest {
         int s = rnd.nextInt(g.nodeCount());
         int t = rnd.nextInt(g.nodeCount());
         double[] dist = dijkstra(g, s);
-        Path p = finder.find(s, t, Integer.MAX_VALUE);
+        Route p = finder.find(s, t, Integer.MAX_VALUE);
         if (Double.isInfinite(dist[t])) {
           assertThat(p.found()).isFalse();
           continue;
