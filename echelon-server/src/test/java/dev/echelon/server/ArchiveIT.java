@@ -214,4 +214,96 @@ class ArchiveIT {
   private static String hash(TestServer s) {
     return s.putSmallWorld();
   }
+
+  @Test
+  void anArchiveOfTheEarlierFormatIsImportedOnceWithItsTimes() throws Exception {
+    Path old = Files.createDirectories(runs.resolve("replays/legacy"));
+    String hash;
+    try (TestServer s = TestServer.start(runs)) {
+      hash = s.putSmallWorld();
+    }
+    Files.writeString(old.resolve("manifest.json"), "{\"replay_id\":\"legacy\",\"world_ref\":\"" + hash
+        + "\",\"chunk_count\":2,\"received\":[0,1],\"meta\":{\"episode\":9},\"run\":{\"name\":\"old-run\"},"
+        + "\"started_at\":1700000000.5,\"complete\":true}");
+    for (int i = 0; i < 2; i++) {
+      Files.write(old.resolve(String.format("chunk-%06d.json.gz", i)), dev.echelon.core.Gzip.compress(
+          ("{\"replay_id\":\"legacy\",\"chunk_index\":" + i + ",\"frames\":[{\"t\":" + i + "},{\"t\":9}]}").getBytes()));
+    }
+    try (TestServer s = TestServer.start(runs)) {
+      JsonNode r = s.get("/replays/legacy").json();
+      assertThat(r.get("complete").asBoolean()).isTrue();
+      assertThat(r.get("frames").asInt()).isEqualTo(4);
+      assertThat(r.get("started_at").asDouble()).isEqualTo(1700000000.5);
+      assertThat(r.get("meta").get("episode").asInt()).isEqualTo(9);
+      assertThat(s.get("/runs").json().get("runs").get(0).get("name").asText()).isEqualTo("old-run");
+      assertThat(s.get("/replays/legacy/chunks/1").json().get("frames").get(0).get("t").asInt()).isEqualTo(1);
+      assertThat(old.resolve("manifest.json")).doesNotExist();
+      assertThat(old.resolve("chunk-000000.json.gz")).doesNotExist();
+    }
+  }
+
+  @Test
+  void nothingOutsideRunsDirIsReadWrittenOrDeleted() throws Exception {
+    Path outside = Files.createDirectories(runs.resolveSibling(runs.getFileName() + "-outside"));
+    Path victim = Files.writeString(outside.resolve("victim"), "keep me");
+    Files.createDirectories(outside.resolve("evil"));
+    Files.writeString(outside.resolve("evil/replay.log"), "not a log");
+    Files.createDirectories(runs.resolve("replays"));
+    Files.createSymbolicLink(runs.resolve("replays/evil"), outside.resolve("evil"));
+    try (TestServer s = TestServer.start(runs)) {
+      String hash = s.putSmallWorld();
+      push(s, "a", hash, 0, 1, "ok");
+    }
+    // an index that names a replay outside, and one that is a link to a file outside
+    Path idx = runs.resolve("replays/a/replay.idx");
+    byte[] index = Files.readAllBytes(idx);
+    byte[] name = "../../victim".getBytes();
+    index[8] = (byte) name.length;
+    System.arraycopy(name, 0, index, 9, name.length);
+    Files.write(idx, index);
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().retention(1L << 30, 1).build())) {
+      assertThat(s.get("/replays/a").status()).isEqualTo(200);
+      String hash = s.putSmallWorld();
+      push(s, "b", hash, 0, 1, "ok"); // retention now removes "a"
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (s.get("/replays/a").status() != 404 && System.nanoTime() < deadline) Thread.sleep(10);
+      assertThat(s.get("/replays/a").status()).isEqualTo(404);
+      assertThat(s.get("/replays/evil").status()).isEqualTo(404);
+    }
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+    assertThat(Files.readString(outside.resolve("evil/replay.log"))).isEqualTo("not a log");
+    assertThat(runs.resolve("replays/evil")).isSymbolicLink();
+  }
+
+  @Test
+  void recoveryNeverAllocatesFromNumbersItReads() throws Exception {
+    // a replay of the earlier format listing absurd chunk indices, 40 times over
+    for (int r = 0; r < 40; r++) {
+      Path old = Files.createDirectories(runs.resolve("replays/bomb" + r));
+      Files.writeString(old.resolve("manifest.json"), "{\"replay_id\":\"bomb" + r + "\",\"world_ref\":\"0123456789abcdef\","
+          + "\"chunk_count\":2147483647,\"received\":[2147483646],\"chunk_bytes\":{\"2147483646\":99}}");
+      Files.write(old.resolve("chunk-2147483646.json.gz"), new byte[] {1, 2, 3});
+    }
+    // and records of the current format that claim such an index
+    try (dev.echelon.server.log.FileReplayLog log = dev.echelon.server.log.FileReplayLog.open(
+        new dev.echelon.server.log.FileReplayLog.Options(runs, false, 1 << 20, 1L << 30, 500, 4, 1 << 20,
+            Duration.ofDays(1)))) {
+      for (int r = 0; r < 40; r++) {
+        byte[] body = "{\"frames\":[]}".getBytes();
+        log.append(new dev.echelon.server.log.PushedChunk("huge" + r, "0123456789abcdef", 2147483646, null, false,
+            new dev.echelon.server.log.Payload.Slice(body, 10, 2), 0, null, null, null),
+            dev.echelon.server.live.EventFormat::chunk);
+      }
+    }
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long heap0 = rt.totalMemory() - rt.freeMemory();
+    try (TestServer s = TestServer.start(runs)) {
+      assertThat(s.get("/health").status()).isEqualTo(200);
+      assertThat(s.get("/replays/huge7").json().get("chunks_received").asInt()).isEqualTo(1);
+      assertThat(s.get("/replays/bomb3").status()).isEqualTo(404); // nothing readable to import: left as it is
+      System.gc();
+      assertThat((rt.totalMemory() - rt.freeMemory()) - heap0).isLessThan(64L << 20);
+    }
+  }
 }

@@ -25,8 +25,9 @@ final class LogRecovery {
 
   private LogRecovery() {}
 
+  /** What was recovered; {@code legacy} are replay folders in the archive format of the previous version. */
   record Result(Path dir, Tombstones tombstones, long lastEventId, ConcurrentHashMap<String, ReplayState> replays,
-      LogSnapshot snapshot, List<LogEntry> entries) {}
+      LogSnapshot snapshot, List<LogEntry> entries, List<Path> legacy) {}
 
   static Result run(FileReplayLog.Options o, Channels channels) {
     Path dir = o.runsDir().resolve("replays");
@@ -42,12 +43,17 @@ final class LogRecovery {
     Map<String, ReplaySummary> summaries = new HashMap<>();
     long last = tombstones.lastEventId();
     long bytes = 0;
+    List<Path> legacy = new java.util.ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir)) {
       for (Path rdir : dirs) {
         String id = rdir.getFileName().toString();
         if (!Files.isDirectory(rdir, LinkOption.NOFOLLOW_LINKS)) continue;
         if (!Chunk.isValidReplayId(id)) {
           FileReplayLog.report("ignoring " + rdir.getFileName() + " in the replays folder: not a replay id");
+          continue;
+        }
+        if (LegacyImport.isLegacy(rdir)) {
+          legacy.add(rdir);
           continue;
         }
         ReplayState s = recover(rdir, id, o.fsync(), channels, entries);
@@ -65,7 +71,7 @@ final class LogRecovery {
       LOG.log(Level.INFO, "replay log: recovered " + replays.size() + " replays (" + bytes / 1_000_000 + " MB, "
           + entries.size() + " events, last event id " + last + ") from " + dir);
     }
-    return new Result(dir, tombstones, last, replays, new LogSnapshot(summaries), List.copyOf(entries.values()));
+    return new Result(dir, tombstones, last, replays, new LogSnapshot(summaries), List.copyOf(entries.values()), legacy);
   }
 
   private static ReplayState recover(Path rdir, String id, boolean fsync, Channels channels,
@@ -78,9 +84,7 @@ final class LogRecovery {
       return null;
     }
     if (r == null) {
-      if (Files.exists(rdir.resolve("manifest.json"))) {
-        FileReplayLog.report("replay " + id + " is in the archive format of an earlier version; it is not served");
-      }
+      FileReplayLog.report("folder " + id + " in the replays folder holds no replay log; left as it is");
       return null;
     }
     if (r.refs().isEmpty()) {
