@@ -22,12 +22,19 @@ public final class ServerConfig {
   private final int port;
   private final Path runsDir;
   private final boolean fsync;
+  private final Duration requestTimeout;
   private final int sseMaxClients;
   private final Duration sseKeepalive;
   private final Duration sseStall;
   private final long tailCacheBytes;
   private final int worldCacheMax;
+  private final long worldCacheBytes;
   private final int navCacheMax;
+  private final long navCacheBytes;
+  private final long maxWorldBytes;
+  private final long navMaxBytes;
+  private final int navMaxExpansions;
+  private final int worldRetainDays;
   private final String pushToken;
   private final long maxBodyBytes;
   private final long maxDecodedBytes;
@@ -44,6 +51,7 @@ public final class ServerConfig {
     port = (int) integer(Setting.PORT, 0, 65535);
     runsDir = Path.of(raw.get(Setting.RUNS_DIR));
     fsync = bool(Setting.FSYNC);
+    requestTimeout = seconds(Setting.REQUEST_TIMEOUT_S);
     sseMaxClients = (int) integer(Setting.SSE_MAX_CLIENTS, 1, 100_000);
     sseKeepalive = seconds(Setting.SSE_KEEPALIVE_S);
     sseStall = seconds(Setting.SSE_STALL_S);
@@ -51,7 +59,13 @@ public final class ServerConfig {
     integer(Setting.SSE_QUEUE_EVENTS, 1, Integer.MAX_VALUE);
     tailCacheBytes = integer(Setting.TAIL_CACHE_BYTES, 0, Long.MAX_VALUE);
     worldCacheMax = (int) integer(Setting.WORLD_CACHE_MAX, 1, 1 << 20);
+    worldCacheBytes = integer(Setting.WORLD_CACHE_BYTES, 1, Long.MAX_VALUE);
     navCacheMax = (int) integer(Setting.NAV_CACHE_MAX, 1, 1 << 20);
+    navCacheBytes = integer(Setting.NAV_CACHE_BYTES, 1, Long.MAX_VALUE);
+    maxWorldBytes = integer(Setting.MAX_WORLD_BYTES, 1, Integer.MAX_VALUE - 64);
+    navMaxBytes = integer(Setting.NAV_MAX_BYTES, 1, Long.MAX_VALUE);
+    navMaxExpansions = (int) integer(Setting.NAV_MAX_EXPANSIONS, 1, Integer.MAX_VALUE);
+    worldRetainDays = (int) integer(Setting.WORLD_RETAIN_DAYS, 1, 100_000);
     pushToken = PushTokens.check(raw.get(Setting.PUSH_TOKEN));
     maxBodyBytes = integer(Setting.MAX_BODY_BYTES, 1, Integer.MAX_VALUE - 64);
     maxDecodedBytes = integer(Setting.MAX_DECODED_BYTES, 1, Integer.MAX_VALUE - 64);
@@ -123,12 +137,19 @@ public final class ServerConfig {
   public int port() { return port; }
   public Path runsDir() { return runsDir; }
   public boolean fsync() { return fsync; }
+  public Duration requestTimeout() { return requestTimeout; }
   public int sseMaxClients() { return sseMaxClients; }
   public Duration sseKeepalive() { return sseKeepalive; }
   public Duration sseStall() { return sseStall; }
   public long tailCacheBytes() { return tailCacheBytes; }
   public int worldCacheMax() { return worldCacheMax; }
   public int navCacheMax() { return navCacheMax; }
+  public long worldCacheBytes() { return worldCacheBytes; }
+  public long navCacheBytes() { return navCacheBytes; }
+  public long maxWorldBytes() { return maxWorldBytes; }
+  public long navMaxBytes() { return navMaxBytes; }
+  public int navMaxExpansions() { return navMaxExpansions; }
+  public int worldRetainDays() { return worldRetainDays; }
   public String pushToken() { return pushToken; }
   public long maxBodyBytes() { return maxBodyBytes; }
   public long maxDecodedBytes() { return maxDecodedBytes; }
@@ -181,6 +202,24 @@ public final class ServerConfig {
     public Builder caches(int worlds, int navGraphs) {
       set(Setting.WORLD_CACHE_MAX, worlds);
       return set(Setting.NAV_CACHE_MAX, navGraphs);
+    }
+
+    public Builder cacheBytes(long worlds, long navGraphs) {
+      set(Setting.WORLD_CACHE_BYTES, worlds);
+      return set(Setting.NAV_CACHE_BYTES, navGraphs);
+    }
+
+    public Builder nav(long maxBytes, int maxExpansions) {
+      set(Setting.NAV_MAX_BYTES, maxBytes);
+      return set(Setting.NAV_MAX_EXPANSIONS, maxExpansions);
+    }
+
+    public Builder requestTimeout(Duration timeout) {
+      return set(Setting.REQUEST_TIMEOUT_S, timeout.toNanos() / 1e9);
+    }
+
+    public Builder maxWorldBytes(long bytes) {
+      return set(Setting.MAX_WORLD_BYTES, bytes);
     }
 
     public Builder retention(long maxBytes, int maxReplays) {

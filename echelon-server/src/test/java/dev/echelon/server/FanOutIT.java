@@ -85,4 +85,39 @@ class FanOutIT {
       }
     }
   }
+
+  /** Connects to /events, waits for the stream to start, and hangs up. */
+  static void ghost(int port) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getInputStream().read(new byte[256]);
+    }
+  }
+
+  @Test
+  void viewersThatConnectAndVanishNeverEvictLiveOnesAndFreeTheirSlotsPromptly() throws Exception {
+    try (TestServer s = TestServer.start(runs)) {
+      List<SseReader> live = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) live.add(new SseReader(s.url("/events")));
+        Thread.sleep(1100); // the live viewers have proved themselves
+        for (int i = 0; i < 200; i++) ghost(s.server.port());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (s.get("/health").json().get("clients").asInt() > 4 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(4);
+        for (SseReader v : live) assertThat(v.awaitEnd(Duration.ZERO)).as("a live viewer was evicted").isFalse();
+        String hash = s.putSmallWorld();
+        s.post("/push", "{\"replay_id\":\"after\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,\"chunk_count\":1,\"frames\":[]}");
+        for (SseReader v : live) assertThat(v.next(WAIT).name()).isEqualTo("replay_start");
+
+        ghost(s.server.port());
+        long t0 = System.nanoTime();
+        while (s.get("/health").json().get("clients").asInt() > 4 && System.nanoTime() - t0 < 5_000_000_000L) Thread.sleep(10);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("a closed connection frees its slot")
+            .isLessThan(Duration.ofMillis(1500));
+      } finally {
+        live.forEach(SseReader::close);
+      }
+    }
+  }
 }

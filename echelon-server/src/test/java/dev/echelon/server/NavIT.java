@@ -101,10 +101,10 @@ class NavIT {
       ObjectNode small = Json.mapper().createObjectNode();
       small.putArray("size").add(10).add(10).add(5);
       ObjectNode huge = Json.mapper().createObjectNode();
-      huge.putArray("size").add(100000).add(100000).add(100);
+      huge.putArray("size").add(30000).add(30000).add(100);
       String smallHash = s.putWorld(small).json().get("world_hash").asText();
       String hugeHash = s.putWorld(huge).json().get("world_hash").asText();
-      assertThat(s.post("/nav/graph", "{}").status()).isEqualTo(422);
+      assertThat(s.post("/nav/graph", "{}").status()).isEqualTo(400);
       assertThat(s.post("/nav/graph", "{\"world_hash\":\"0000000000000000\"}").status()).isEqualTo(404);
       TestServer.Answer tooBig = s.post("/nav/graph", "{\"world_hash\":\"" + hugeHash + "\"}");
       assertThat(tooBig.status()).isEqualTo(413);
@@ -113,10 +113,41 @@ class NavIT {
       for (String pos : new String[] {"[1,2]", "[1,2,\"x\"]", "[NaN,0,0]", "[1e999,0,0]", "\"here\""}) {
         TestServer.Answer a = s.post("/nav/path", "{\"world_hash\":\"" + smallHash + "\",\"start_pos\":" + pos
             + ",\"goal_pos\":[1,1,1]}");
-        assertThat(a.status()).as(pos).isIn(400, 422);
+        assertThat(a.status()).as(pos).isEqualTo(400);
         assertThat(a.json().get("detail").asText()).as(pos).contains("start_pos");
       }
       assertThat(s.get("/health").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aCostlyWorldIsRefusedBeforeAnyWorkAndTheRefusalIsRemembered() {
+    try (TestServer s = TestServer.start(runs)) {
+      ObjectNode flat = Json.mapper().createObjectNode();
+      flat.putArray("size").add(4096).add(4096).add(1); // 24 bytes, 16.8 M nodes, 134 M edges
+      String hash = s.putWorld(flat).json().get("world_hash").asText();
+      TestServer.Answer a = s.post("/nav/graph", "{\"world_hash\":\"" + hash + "\"}");
+      assertThat(a.status()).isEqualTo(413);
+      assertThat(a.json().get("detail").asText()).contains("ECHELON_NAV_MAX_BYTES").contains("MiB").contains("nodes");
+      TestServer.Answer path = s.post("/nav/path", "{\"world_hash\":\"" + hash + "\",\"start_pos\":[0,0,0],\"goal_pos\":[9,9,0]}");
+      assertThat(path.status()).isEqualTo(413);
+      assertThat(s.get("/metrics").body()).contains("echelon_nav_builds_total 0").contains("echelon_nav_refusals_remembered_total 1");
+    }
+  }
+
+  @Test
+  void aSearchBeyondItsBudgetSaysSoAndStaysOptimalWhenItAnswers() {
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().nav(512L << 20, 10).build())) {
+      ObjectNode world = Json.mapper().createObjectNode();
+      world.putArray("size").add(40).add(40).add(3);
+      world.putObject("meta").putObject("nav").put("mech_radius", 0);
+      String hash = s.putWorld(world).json().get("world_hash").asText();
+      JsonNode far = s.post("/nav/path", "{\"world_hash\":\"" + hash + "\",\"start_pos\":[2,2,0],\"goal_pos\":[190,190,0]}").json();
+      assertThat(far.get("found").asBoolean()).isFalse();
+      assertThat(far.get("reason").asText()).isEqualTo("budget");
+      JsonNode near = s.post("/nav/path", "{\"world_hash\":\"" + hash + "\",\"start_pos\":[2,2,0],\"goal_pos\":[12,2,0]}").json();
+      assertThat(near.get("found").asBoolean()).isTrue();
+      assertThat(near.get("stats").get("cost").asDouble()).isEqualTo(10.0);
     }
   }
 }

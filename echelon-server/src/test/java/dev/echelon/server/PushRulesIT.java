@@ -166,5 +166,9 @@ class PushRulesIT {
     ObjectNode w = Json.mapper().createObjectNode().put("seed", 1);
     assertThat(s.send(new Request.Builder().url(s.url("/worlds/" + WorldHash.of(w)))
         .put(RequestBody.create(w.toString(), TestServer.JSON)).build()).status()).isEqualTo(401);
+    TestServer.Answer two = s.send(new Request.Builder().url(s.url("/push")).addHeader("Authorization", "Bearer s3cret")
+        .addHeader("Authorization", "Bearer other").post(RequestBody.create(chunk("t", 0, 1, ""), TestServer.JSON)).build());
+    assertThat(two.status()).isEqualTo(400);
+    assertThat(two.json().get("detail").asText()).contains("one Authorization header");
   }
 }

@@ -88,4 +88,14 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("ECHELON_FSYNC", "maybe"), null))
         .hasMessageContaining("ECHELON_FSYNC").hasMessageContaining("maybe");
   }
+
+  @Test
+  void everySettingIsDocumentedInTheReadmeAndInHelp() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String help = ServerConfig.describe();
+    for (Setting s : Setting.values()) {
+      assertThat(readme).as("README documents " + s.variable()).contains("`" + s.variable() + "`");
+      assertThat(help).contains(s.variable());
+    }
+  }
 }

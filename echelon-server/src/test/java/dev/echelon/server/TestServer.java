@@ -117,6 +117,14 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  public static JsonNode parse(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static byte[] bytes(JsonNode node) {
     try {
       return Json.mapper().writeValueAsBytes(node);

@@ -21,6 +21,7 @@ public final class Metrics {
   public final LongAdder viewersEvicted = new LongAdder();
   public final LongAdder navBuilds = new LongAdder();
   public final LongAdder navBuildNanos = new LongAdder();
+  public final LongAdder navRefusalsRemembered = new LongAdder();
   public final LongAdder requestErrors = new LongAdder();
   /** Time spent appending accepted chunks to the replay log (encode, write, force). */
   public final LongAdder appendNanos = new LongAdder();
@@ -62,6 +63,8 @@ public final class Metrics {
     cache(s, "world", worldCache.get());
     cache(s, "nav", navCache.get());
     counter(s, "echelon_nav_builds_total", "Navigation graphs built.", navBuilds);
+    counter(s, "echelon_nav_refusals_remembered_total", "Nav requests refused from a remembered refusal, at no cost.",
+        navRefusalsRemembered);
     s.append("# HELP echelon_nav_build_seconds_total Time spent building navigation graphs.\n")
         .append("# TYPE echelon_nav_build_seconds_total counter\n")
         .append("echelon_nav_build_seconds_total ").append(navBuildNanos.sum() / 1e9).append('\n');

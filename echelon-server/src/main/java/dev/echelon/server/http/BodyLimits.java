@@ -22,11 +22,13 @@ final class BodyLimits {
   private final long maxBody;
   private final long maxDecoded;
   private final InflightBudget budget;
+  private final UploadWatch watch;
 
-  BodyLimits(long maxBody, long maxDecoded, InflightBudget budget) {
+  BodyLimits(long maxBody, long maxDecoded, InflightBudget budget, UploadWatch watch) {
     this.maxBody = maxBody;
     this.maxDecoded = maxDecoded;
     this.budget = budget;
+    this.watch = watch;
   }
 
   /** A body read into memory; closing it returns its bytes to the in-flight budget. */
@@ -46,11 +48,12 @@ final class BodyLimits {
     if (!req.content().hasEntity()) throw ApiException.badRequest("a JSON request body is required");
     int gzipLayers = gzipLayers(req.headers().values(HeaderNames.CONTENT_ENCODING));
     InflightBudget.Lease lease = budget.lease(declared > 0 && gzipLayers == 0 ? declared : 0);
+    UploadWatch.Upload upload = watch.start();
     try {
-      Counting wire = new Counting(req.content().inputStream(), maxBody, "ECHELON_MAX_BODY_BYTES", lease);
+      Counting wire = new Counting(req.content().inputStream(), maxBody, "ECHELON_MAX_BODY_BYTES", lease, upload);
       InputStream in = wire;
       for (int i = 0; i < gzipLayers; i++) in = new GZIPInputStream(in, 64 * 1024);
-      if (gzipLayers > 0) in = new Counting(in, maxDecoded, "ECHELON_MAX_DECODED_BYTES", lease);
+      if (gzipLayers > 0) in = new Counting(in, maxDecoded, "ECHELON_MAX_DECODED_BYTES", lease, upload);
       byte[] bytes = declared > 0 && gzipLayers == 0 ? in.readNBytes((int) declared) : in.readAllBytes();
       if (declared > 0 && wire.count < declared) {
         throw ApiException.badRequest("the request body ended after " + wire.count + " of its " + declared
@@ -65,8 +68,14 @@ final class BodyLimits {
       throw ApiException.badRequest("the gzip request body is corrupt or truncated: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       lease.close();
-      throw ApiException.badRequest("the request body is malformed or ended early (" + e.getClass().getSimpleName()
-          + "); check Content-Length or chunked framing");
+      if (upload.timedOut) {
+        Thread.interrupted();
+        throw new ApiException(408, "the request body stopped arriving (ECHELON_REQUEST_TIMEOUT_S)");
+      }
+      throw ApiException.badRequest("the request body is malformed or ended early; check its Content-Length or"
+          + " chunked framing");
+    } finally {
+      upload.close();
     }
   }
 
@@ -100,13 +109,15 @@ final class BodyLimits {
     private final long limit;
     private final String setting;
     private final InflightBudget.Lease lease;
+    private final UploadWatch.Upload upload;
     long count;
 
-    Counting(InputStream in, long limit, String setting, InflightBudget.Lease lease) {
+    Counting(InputStream in, long limit, String setting, InflightBudget.Lease lease, UploadWatch.Upload upload) {
       super(in);
       this.limit = limit;
       this.setting = setting;
       this.lease = lease;
+      this.upload = upload;
     }
 
     @Override public int read() throws IOException {
@@ -117,6 +128,7 @@ final class BodyLimits {
     @Override public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
       if (n > 0) {
+        upload.progress();
         count += n;
         if (count > limit) {
           throw ApiException.tooLarge("the request body exceeds " + limit + " bytes (" + setting + "); send smaller chunks");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.echelon.core.Json;
 import dev.echelon.core.PathRequest;
 import dev.echelon.nav.NavGraph;
-import dev.echelon.nav.Path;
+import dev.echelon.core.ProtocolException;
+import dev.echelon.nav.Position;
+import dev.echelon.nav.Route;
 import dev.echelon.server.base.ApiException;
 import dev.echelon.server.nav.NavGraphs;
 import dev.echelon.server.nav.NavJson;
@@ -19,9 +21,9 @@ final class NavService implements HttpService {
   private final NavGraphs graphs;
   private final BodyLimits limits;
 
-  NavService(NavGraphs graphs, InflightBudget budget) {
+  NavService(NavGraphs graphs, BodyLimits limits) {
     this.graphs = graphs;
-    this.limits = new BodyLimits(64 * 1024, 64 * 1024, budget);
+    this.limits = limits;
   }
 
   @Override public void routing(HttpRules rules) {
@@ -29,15 +31,29 @@ final class NavService implements HttpService {
   }
 
   private void graph(ServerRequest req, ServerResponse res) {
-    String hash = PathRequest.worldHashField(body(req));
+    String hash;
+    try {
+      hash = PathRequest.worldHashField(body(req));
+    } catch (ProtocolException e) {
+      throw ApiException.badRequest(e.getMessage()); // PROTOCOL.md §2: 400 without world_hash
+    }
     Responses.json(req, res, graphs.get(hash).json());
   }
 
   private void path(ServerRequest req, ServerResponse res) {
-    PathRequest q = PathRequest.fromJson(body(req));
+    PathRequest q;
+    try {
+      q = PathRequest.fromJson(body(req));
+    } catch (ProtocolException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
     NavGraph g = graphs.get(q.worldHash()).graph();
-    Path p = g.findPath(q.start().x(), q.start().y(), q.start().z(), q.goal().x(), q.goal().y(), q.goal().z());
+    Route p = g.findPath(position(q.start()), position(q.goal()), graphs.maxExpansions());
     Responses.json(req, res, NavJson.path(g, p));
+  }
+
+  private static Position position(dev.echelon.core.Position p) {
+    return new Position(p.x(), p.y(), p.z());
   }
 
   private JsonNode body(ServerRequest req) {

@@ -17,12 +17,14 @@ final class PushAuth {
   /** Throws 401 unless the request carries the configured token (or none is configured). */
   void check(ServerRequest req) {
     if (token == null) return;
-    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+    java.util.List<String> given = req.headers().all(HeaderNames.AUTHORIZATION, java.util.List::of);
+    if (given.size() > 1) throw ApiException.badRequest("send one Authorization header, not " + given.size());
+    String header = given.isEmpty() ? "" : given.get(0);
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiException(401, "this server requires Authorization: Bearer <ECHELON_PUSH_TOKEN> to push");
     }
-    byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) { // constant time
+    byte[] presented = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(presented, token)) { // constant time
       throw new ApiException(401, "the bearer token is wrong; use the server's ECHELON_PUSH_TOKEN");
     }
   }

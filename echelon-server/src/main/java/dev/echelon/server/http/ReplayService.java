@@ -39,7 +39,9 @@ final class ReplayService implements HttpService {
     int limit = intParam(req, "limit", 50, 1, 1000);
     double before = req.query().first("before").map(v -> number("before", v)).orElse(Double.POSITIVE_INFINITY);
     String beforeId = req.query().first("before_id").orElse(null);
-    if (beforeId != null) Chunk.requireReplayId("before_id", beforeId);
+    if (beforeId != null && !Chunk.isValidReplayId(beforeId)) {
+      throw ApiException.badRequest("before_id must be a replay id (1..64 of [A-Za-z0-9_-]), got \"" + beforeId + "\"");
+    }
     LogSnapshot snap = log.snapshot();
     List<ReplaySummary> page = snap.newestFirst().stream()
         .filter(r -> r.startedAt() < before || r.startedAt() == before && beforeId != null

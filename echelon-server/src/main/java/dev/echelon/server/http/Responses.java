@@ -30,7 +30,27 @@ final class Responses {
     res.send(body);
   }
 
+  /** True when Accept-Encoding lists gzip (or *) with a non-zero quality (RFC 9110 §12.5.3). */
   static boolean acceptsGzip(ServerRequest req) {
-    return req.headers().first(HeaderNames.ACCEPT_ENCODING).map(v -> v.contains("gzip")).orElse(false);
+    for (String value : req.headers().all(HeaderNames.ACCEPT_ENCODING, java.util.List::of)) {
+      for (String item : value.split(",")) {
+        String[] parts = item.split(";");
+        String coding = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("*")) continue;
+        double q = 1;
+        for (int i = 1; i < parts.length; i++) {
+          String p = parts[i].strip();
+          if (p.startsWith("q=") || p.startsWith("Q=")) {
+            try {
+              q = Double.parseDouble(p.substring(2).strip());
+            } catch (NumberFormatException e) {
+              q = 0;
+            }
+          }
+        }
+        if (q > 0) return true;
+      }
+    }
+    return false;
   }
 }

@@ -5,6 +5,7 @@ import dev.echelon.server.live.Viewers;
 import dev.echelon.server.log.ReplayLog;
 import dev.echelon.server.nav.NavGraphs;
 import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
 
@@ -21,37 +22,54 @@ public final class Routes {
    * @param pushToken bearer token for writes, or null
    * @param maxBodyBytes largest body on the wire
    * @param maxDecodedBytes largest body after gzip
+   * @param maxWorldBytes largest world document after gzip
    * @param maxInflightBytes request bodies in memory at once
    * @param maxChunks largest chunk index or count
    * @param keepalive idle time before an SSE keepalive comment
+   * @param requestTimeout longest silence while a request body is read
    */
-  public record Settings(String pushToken, long maxBodyBytes, long maxDecodedBytes, long maxInflightBytes, int maxChunks,
-      Duration keepalive) {}
+  public record Settings(String pushToken, long maxBodyBytes, long maxDecodedBytes, long maxWorldBytes,
+      long maxInflightBytes, int maxChunks, Duration keepalive, Duration requestTimeout) {}
 
   /** Request bodies are decoded by {@link BodyLimits}, not by Helidon. */
   public static ContentEncodingContext contentCoding() {
     return new NoContentDecoding();
   }
 
-  public static void register(HttpRouting.Builder routing, Settings config, ReplayLog log, Viewers viewers,
+  /** Registers every route; the returned handle stops what the routes run in the background. */
+  public static AutoCloseable register(HttpRouting.Builder routing, Settings config, ReplayLog log, Viewers viewers,
       NavGraphs nav, Metrics metrics) {
     PushAuth auth = new PushAuth(config.pushToken());
     InflightBudget budget = new InflightBudget(config.maxInflightBytes());
     metrics.gauge("echelon_inflight_body_bytes", "Bytes of request bodies in memory now.", budget::used);
-    BodyLimits limits = new BodyLimits(config.maxBodyBytes(), config.maxDecodedBytes(), budget);
+    UploadWatch watch = new UploadWatch(config.requestTimeout());
+    BodyLimits limits = new BodyLimits(config.maxBodyBytes(), config.maxDecodedBytes(), budget, watch);
     ErrorMapping.register(routing);
     routing.addFilter((chain, req, res) -> {
+      if (req.headers().contains(io.helidon.http.HeaderNames.CONTENT_LENGTH)
+          && req.headers().contains(io.helidon.http.HeaderNames.TRANSFER_ENCODING)) {
+        // RFC 9112 §6.1: a request smuggling attempt or a broken client; refuse and close the connection
+        res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+        ErrorMapping.send(res, 400, "a request may not carry both Content-Length and Transfer-Encoding");
+        metrics.requestErrors.increment();
+        throw new CloseConnectionException("Content-Length with Transfer-Encoding"); // nothing after it is read
+      }
       chain.proceed();
       if (res.status().code() >= 400) metrics.requestErrors.increment();
+      if (req.headers().contains(io.helidon.http.HeaderValues.CONNECTION_CLOSE)) {
+        throw new CloseConnectionException("the client asked to close the connection"); // RFC 9112 §9.6
+      }
     });
     routing.register(new StatusService(viewers, log, metrics))
-        .register("/worlds", new WorldService(log.worlds(), auth, metrics, limits))
+        .register("/worlds", new WorldService(log.worlds(), auth, metrics,
+            new BodyLimits(config.maxBodyBytes(), Math.min(config.maxDecodedBytes(), config.maxWorldBytes()), budget, watch)))
         .register("/push", new PushService(log, viewers, auth, metrics, limits, config.maxChunks()))
         .register("/events", new EventService(log, viewers, config.keepalive(), metrics))
         .register("/replays", new ReplayService(log))
         .register("/runs", new RunService(log))
-        .register("/nav", new NavService(nav, budget))
+        .register("/nav", new NavService(nav, new BodyLimits(64 * 1024, 64 * 1024, budget, watch)))
         .register("/vendor/three", new StaticFiles(THREE_WEBJAR, null))
         .register("/", new StaticFiles("web", "index.html"));
+    return watch;
   }
 }

@@ -30,10 +30,12 @@ public final class FileReplayLog implements ReplayLog {
    * @param tailCacheBytes recent payloads kept in memory for viewers at the head
    * @param retainMaxBytes disk budget of the archive
    * @param retainMaxReplays replay budget of the archive
-   * @param worldCacheMax worlds held in memory
+   * @param worldCacheMax worlds held in memory at most
+   * @param worldCacheBytes bytes of worlds held in memory
+   * @param worldRetain worlds no retained replay uses are deleted once unused this long
    */
   public record Options(Path runsDir, boolean fsync, long tailCacheBytes, long retainMaxBytes, int retainMaxReplays,
-      int worldCacheMax) {}
+      int worldCacheMax, long worldCacheBytes, java.time.Duration worldRetain) {}
 
   final Path dir;
   final Options options;
@@ -45,6 +47,7 @@ public final class FileReplayLog implements ReplayLog {
   private final FileWorldStore worlds;
   private final Retention retention;
   private final Channels channels;
+  private final java.time.Duration worldRetain;
   private final Object snapshotLock = new Object();
   private volatile LogSnapshot snapshot;
   private volatile boolean closed;
@@ -61,6 +64,7 @@ public final class FileReplayLog implements ReplayLog {
     this.snapshot = recovered.snapshot();
     for (LogEntry e : recovered.entries()) index.add(e);
     this.retention = new Retention(this, options.retainMaxBytes(), options.retainMaxReplays());
+    this.worldRetain = options.worldRetain();
   }
 
   /** Opens (and recovers) the log under {@code options.runsDir()}, reporting damage to the server log. */
@@ -69,8 +73,11 @@ public final class FileReplayLog implements ReplayLog {
   }
 
   static FileReplayLog open(Options options, Channels channels) {
-    FileWorldStore worlds = new FileWorldStore(options.runsDir(), options.worldCacheMax(), options.fsync());
-    FileReplayLog log = new FileReplayLog(options, LogRecovery.run(options, channels), worlds, channels);
+    FileWorldStore worlds = new FileWorldStore(options.runsDir(), options.worldCacheMax(), options.worldCacheBytes(),
+        options.fsync());
+    LogRecovery.Result recovered = LogRecovery.run(options, channels);
+    FileReplayLog log = new FileReplayLog(options, recovered, worlds, channels);
+    for (Path legacy : recovered.legacy()) LegacyImport.run(log, legacy);
     log.retention.start();
     return log;
   }
@@ -88,6 +95,11 @@ public final class FileReplayLog implements ReplayLog {
   }
 
   @Override public Appended append(PushedChunk c, Function<PushedChunk, Payload> encode) {
+    return append(c, encode, System.currentTimeMillis());
+  }
+
+  /** An append stamped with {@code appendedAtMillis} (the import of an older archive keeps its times). */
+  Appended append(PushedChunk c, Function<PushedChunk, Payload> encode, long appendedAtMillis) {
     while (true) {
       if (closed) throw ApiException.unavailable("the server is shutting down; retry in a moment");
       ReplayState s = replays.computeIfAbsent(c.replayId(), ReplayState::new);
@@ -97,7 +109,7 @@ public final class FileReplayLog implements ReplayLog {
           replays.remove(c.replayId(), s);
           continue; // removed by retention meanwhile: this chunk starts it afresh
         }
-        Appended a = appendLocked(s, c, encode);
+        Appended a = appendLocked(s, c, encode, appendedAtMillis);
         if (a.started()) retention.request();
         return a;
       } finally {
@@ -106,7 +118,7 @@ public final class FileReplayLog implements ReplayLog {
     }
   }
 
-  private Appended appendLocked(ReplayState s, PushedChunk c, Function<PushedChunk, Payload> encode) {
+  private Appended appendLocked(ReplayState s, PushedChunk c, Function<PushedChunk, Payload> encode, long at) {
     boolean fresh = s.file == null;
     if (!fresh) ReplayRules.check(s, c);
     Integer total = s.total != null ? s.total : c.knownTotal();
@@ -125,8 +137,11 @@ public final class FileReplayLog implements ReplayLog {
     try {
       ChunkRecord rec = new ChunkRecord(c.replayId(), c.worldRef(), first, c.chunkIndex(),
           c.chunkCount() == null ? -1 : c.chunkCount(), c.last(), fresh, ended, c.frameCount(), payload.plainLength(),
-          payload.crc32(), System.currentTimeMillis(), c.meta(), c.run());
-      if (fresh) s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, channels);
+          payload.crc32(), at, c.meta(), c.run());
+      if (fresh) {
+        s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, channels);
+        worlds.touch(c.worldRef());
+      }
       RecordRef ref = s.file.append(rec, made.deflated());
       RecordRef old = s.apply(ref);
       publish(s.summarize());
@@ -287,6 +302,13 @@ public final class FileReplayLog implements ReplayLog {
     } finally {
       s.lock.unlock();
     }
+  }
+
+  /** Deletes worlds no retained replay uses, once unused for the retention time. */
+  void retainWorlds() {
+    java.util.Set<String> inUse = new java.util.HashSet<>();
+    for (ReplaySummary r : snapshot.all()) inUse.add(r.worldRef());
+    worlds.retain(inUse, worldRetain);
   }
 
   @Override public void close() {

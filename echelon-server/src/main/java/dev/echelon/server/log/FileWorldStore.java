@@ -3,6 +3,7 @@ package dev.echelon.server.log;
 import dev.echelon.core.BoundedCache;
 import dev.echelon.core.Gzip;
 import dev.echelon.core.RawJson;
+import dev.echelon.core.ProtocolException;
 import dev.echelon.core.World;
 import dev.echelon.core.WorldHash;
 import dev.echelon.server.base.ApiException;
@@ -28,11 +29,12 @@ public final class FileWorldStore implements WorldStore {
   private final Path dir;
   private final boolean fsync;
   private final BoundedCache<String, StoredWorld> cache;
+  private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
 
-  public FileWorldStore(Path runsDir, int cacheMax, boolean fsync) {
+  public FileWorldStore(Path runsDir, int cacheMax, long cacheBytes, boolean fsync) {
     this.dir = runsDir.resolve("worlds");
     this.fsync = fsync;
-    this.cache = BoundedCache.create(cacheMax);
+    this.cache = BoundedCache.weighed(cacheMax, cacheBytes, StoredWorld::weight);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -41,15 +43,33 @@ public final class FileWorldStore implements WorldStore {
   }
 
   @Override public StoredWorld put(String expectedHash, byte[] body) {
-    World world = World.parse(body);
-    if (!world.hash().equals(expectedHash)) {
-      throw ApiException.badRequest("world hash mismatch: the body hashes to " + world.hash()
+    String hash;
+    try {
+      hash = World.checkedHash(body); // streamed: no tree of 10^5 walls
+    } catch (ProtocolException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    if (!hash.equals(expectedHash)) {
+      throw ApiException.badRequest("world hash mismatch: the body hashes to " + hash
           + " but the URL says " + expectedHash + " (hash = sha256 of json.dumps(world, sort_keys=True, "
           + "separators=(',', ':')), first 16 hex digits)");
     }
-    Optional<StoredWorld> existing = find(world.hash());
-    if (existing.isPresent()) return existing.get(); // the first document stored under a hash wins
-    StoredWorld stored = new StoredWorld(world.hash(), RawJson.compact(body, 0, body.length).toByteArray());
+    StoredWorld stored = new StoredWorld(hash, RawJson.compact(body, 0, body.length).toByteArray());
+    writes.lock(); // only world writes wait here, never a push or a viewer
+    try {
+      Optional<StoredWorld> existing = find(hash);
+      if (existing.isPresent()) {
+        touch(hash);
+        return existing.get(); // the first document stored under a hash wins
+      }
+      write(stored);
+    } finally {
+      writes.unlock();
+    }
+    return stored;
+  }
+
+  private void write(StoredWorld stored) {
     Path file = file(stored.hash());
     try {
       Durable.replace(file, Gzip.compress(stored.json()), fsync);
@@ -62,7 +82,6 @@ public final class FileWorldStore implements WorldStore {
       throw new UncheckedIOException("cannot store world " + stored.hash() + " in ECHELON_RUNS_DIR", e);
     }
     cache.put(stored.hash(), stored);
-    return stored;
   }
 
   @Override public boolean contains(String hash) {
@@ -95,6 +114,48 @@ public final class FileWorldStore implements WorldStore {
       LOG.log(Level.ERROR, "cannot read world " + hash + " from " + file(hash), e);
       throw new UncheckedIOException("world " + hash + " is unreadable on disk", e);
     }
+  }
+
+  /** Marks a world as used now (a replay on it started), for world retention. */
+  void touch(String hash) {
+    try {
+      Files.setLastModifiedTime(file(hash), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      // retention may then see it as older than it is; the next replay on it touches it again
+    }
+  }
+
+  /**
+   * Deletes worlds that no retained replay uses and that nothing used for {@code unused}; returns
+   * how many went. Only {@code <hash>.json.gz} files of this folder are ever deleted.
+   */
+  int retain(java.util.Set<String> inUse, java.time.Duration unused) {
+    long cutoff = System.currentTimeMillis() - unused.toMillis();
+    int removed = 0;
+    try (var files = Files.newDirectoryStream(dir, "*.json.gz")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        String hash = name.substring(0, name.length() - ".json.gz".length());
+        if (!WorldHash.isValid(hash) || inUse.contains(hash) || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        writes.lock();
+        try {
+          if (Files.getLastModifiedTime(f).toMillis() < cutoff) {
+            Files.delete(f);
+            cache.invalidate(hash);
+            removed++;
+            LOG.log(Level.INFO, "world " + hash + " removed: no retained replay uses it and it was unused for "
+                + unused.toDays() + " days (ECHELON_WORLD_RETAIN_DAYS)");
+          }
+        } finally {
+          writes.unlock();
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "world retention: cannot list or remove worlds: " + e.getMessage());
+    }
+    return removed;
   }
 
   private Path file(String hash) {

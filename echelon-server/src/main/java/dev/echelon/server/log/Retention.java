@@ -79,6 +79,7 @@ final class Retention implements AutoCloseable {
         count--;
         bytes -= r.diskBytes();
       }
+      log.retainWorlds();
     } catch (RuntimeException e) {
       FileReplayLog.report("retention pass failed: " + e);
     }

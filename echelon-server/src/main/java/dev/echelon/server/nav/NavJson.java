@@ -2,7 +2,7 @@ package dev.echelon.server.nav;
 
 import dev.echelon.nav.GraphStats;
 import dev.echelon.nav.NavGraph;
-import dev.echelon.nav.Path;
+import dev.echelon.nav.Route;
 import java.nio.charset.StandardCharsets;
 
 /** PROTOCOL.md §4's JSON for graphs and paths, written directly from the graph's arrays. */
@@ -38,10 +38,11 @@ public final class NavJson {
     return s.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  public static byte[] path(NavGraph g, Path p) {
+  public static byte[] path(NavGraph g, Route p) {
     StringBuilder s = new StringBuilder(128 + p.length() * 40);
     if (!p.found()) {
       s.append("{\"found\":false,\"error\":\"").append(p.failure().replace("\"", "'"))
+          .append("\",\"reason\":\"").append(p.outcome().name().toLowerCase(java.util.Locale.ROOT))
           .append("\",\"stats\":{\"length\":0,\"cost\":null,\"visited\":").append(p.expanded()).append("}}");
       return s.toString().getBytes(StandardCharsets.US_ASCII);
     }
