@@ -3,8 +3,9 @@
 #   ./bench.sh                      every benchmark
 #   ./bench.sh NavBuildBench        a subset (any JMH arguments, e.g. -f 3 -wi 5)
 #   ./bench.sh footprint            graph sizes and bytes per node
-#   ./bench.sh load [ingest|stall|churn|soak|all] [runs] [soak-replays]
-#                                   the real server jar under load (ingest, fan-out, soak)
+#   ./bench.sh load [python|ingest|stall|churn|soak|all] [runs] [soak-replays] [--jar JAR] [--fsync on|off|both]
+#                                   the real server jar under load (python-style push with slow
+#                                   viewers, ingest, fan-out, soak); --jar measures another build
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh

@@ -2,7 +2,7 @@ package dev.echelon.bench;
 
 import dev.echelon.nav.NavGraph;
 import dev.echelon.nav.NavOptions;
-import dev.echelon.nav.Path;
+import dev.echelon.nav.Route;
 import dev.echelon.nav.PathFinder;
 import java.util.concurrent.TimeUnit;
 import org.jgrapht.GraphPath;
@@ -71,7 +71,7 @@ public class AStarBench {
   }
 
   static void check(NavGraph g, int[] q, AStarShortestPath<Integer, DefaultWeightedEdge> other) {
-    Path ours = g.findPath(q[0], q[1]);
+    Route ours = g.findPath(q[0], q[1]);
     GraphPath<Integer, DefaultWeightedEdge> theirs = other.getPath(q[0], q[1]);
     if (Math.abs(ours.cost() - theirs.getWeight()) > 1e-9) {
       throw new IllegalStateException("cost differs: ours " + ours.cost() + " jgrapht " + theirs.getWeight());
@@ -81,12 +81,12 @@ public class AStarBench {
   }
 
   @Benchmark
-  public Path fixtureFarCorners() {
+  public Route fixtureFarCorners() {
     return fixtureFinder.find(fixtureQuery[0], fixtureQuery[1], Integer.MAX_VALUE);
   }
 
   @Benchmark
-  public Path city256FarCorners() {
+  public Route city256FarCorners() {
     return cityFinder.find(cityQuery[0], cityQuery[1], Integer.MAX_VALUE);
   }
 

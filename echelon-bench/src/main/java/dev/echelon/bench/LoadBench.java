@@ -22,23 +22,41 @@ import java.util.concurrent.TimeUnit;
  * Usage: {@code ./bench.sh load [ingest|stall|soak|churn|all] [runs]}.
  */
 public final class LoadBench {
-  static final Path JAR = Path.of("echelon-server/target/echelon-server.jar");
+  static Path JAR = Path.of("echelon-server/target/echelon-server.jar");
   static Object world;
   static List<byte[]> big;
 
   private LoadBench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] argv) throws Exception {
+    List<String> list = new ArrayList<>(Arrays.asList(argv));
+    int jarAt = list.indexOf("--jar");
+    if (jarAt >= 0) {
+      JAR = Path.of(list.get(jarAt + 1)); // another build, e.g. the previous release, for before/after figures
+      list.subList(jarAt, jarAt + 2).clear();
+    }
+    String fsync = "both";
+    int fsyncAt = list.indexOf("--fsync");
+    if (fsyncAt >= 0) {
+      fsync = list.get(fsyncAt + 1); // on, off or both: a build that predates ECHELON_FSYNC needs only "on"
+      list.subList(fsyncAt, fsyncAt + 2).clear();
+    }
+    String[] args = list.toArray(new String[0]);
     String what = args.length > 0 ? args[0] : "all";
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     world = Worlds.fixture("world-100x100x20-seed7.json.gz");
     big = ReplayGenerator.frames(3000, 40, 1);
     System.out.printf(Locale.ROOT, "replay: 3000 frames, 40 mechs, %.1f MB of JSON on the 100x100x20 fixture world%n",
         ReplayGenerator.bytes(big) / 1e6);
+    if (what.equals("python") || what.equals("all")) PythonPushBench.run(JAR, runs, big, fsync);
     if (what.equals("ingest") || what.equals("all")) ingest(runs);
     if (what.equals("stall") || what.equals("all")) stall(runs);
     if (what.equals("churn") || what.equals("all")) churn();
     if (what.equals("soak") || what.equals("all")) soak(args.length > 2 ? Integer.parseInt(args[2]) : 100);
+  }
+
+  static byte[] worldJson() {
+    return Worlds.fixtureBytes("world-100x100x20-seed7.json.gz");
   }
 
   record Result(double mbps, double p50ms, double p99ms, double cpuPerMb, double wireMbPerViewer) {}

@@ -1,7 +1,7 @@
 package dev.echelon.bench;
 
 import dev.echelon.nav.NavGraph;
-import dev.echelon.nav.Path;
+import dev.echelon.nav.Route;
 
 /** Picks far-apart, connected query endpoints on a graph. */
 final class Queries {
@@ -32,7 +32,7 @@ final class Queries {
       if (g.nodeX(u) + g.nodeY(u) < g.nodeX(lo) + g.nodeY(lo)) lo = u;
       if (g.nodeX(u) + g.nodeY(u) > g.nodeX(hi) + g.nodeY(hi)) hi = u;
     }
-    Path p = g.findPath(lo, hi);
+    Route p = g.findPath(lo, hi);
     if (!p.found()) throw new IllegalStateException("corners not connected");
     return new int[] {lo, hi};
   }
