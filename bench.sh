@@ -16,6 +16,7 @@ if [ "${1:-}" = load ]; then
   exec "$JAVA_HOME/bin/java" -Xmx4g -cp "$jar" dev.echelon.bench.LoadBench "$@"
 fi
 if [ "${1:-}" = footprint ]; then
-  exec "$JAVA_HOME/bin/java" -cp "$jar" dev.echelon.bench.NavFootprint
+  # the server jar (provided scope) holds NavJson, whose bytes the footprint counts
+  exec "$JAVA_HOME/bin/java" -cp "$jar:echelon-server/target/echelon-server.jar" dev.echelon.bench.NavFootprint
 fi
 exec "$JAVA_HOME/bin/java" -jar "$jar" "$@"

@@ -173,7 +173,19 @@ class HostileInputIT {
     }
     System.gc();
     long heap = rt.totalMemory() - rt.freeMemory();
+    // figures for BENCHMARKS.md; the server shares this JVM, so peak RSS is an upper bound for it
+    System.out.printf("hostile corpus: %d cases x 2 rounds, heap after GC %+d MB, peak RSS %s%n",
+        files.size(), (heap - heap0) >> 20, peakRss());
     assertThat(heap - heap0).as("heap after GC grew by %d MB", (heap - heap0) >> 20).isLessThan(256L << 20);
+  }
+
+  private static String peakRss() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+          .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+    } catch (java.io.IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
   }
 
   @Test
