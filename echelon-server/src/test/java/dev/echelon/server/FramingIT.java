@@ -126,6 +126,18 @@ class FramingIT {
   }
 
   @Test
+  void aHeadAnswerHasNoBodySoTheNextAnswerOnTheConnectionIsIntact() throws IOException {
+    for (String path : new String[] {"/not-echelon/worlds/abc", "/worlds/0123456789abcdef", "/worlds/NOT-A-HASH"}) {
+      Raw r = send(ascii("HEAD " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+          + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), false);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      int second = r.text().indexOf("HTTP/1.1 ", 1);
+      assertThat(r.text().substring(r.text().indexOf("\r\n\r\n") + 4, second)).as("HEAD %s body", path).isEmpty();
+      assertThat(r.text().substring(second)).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
   void aStalledUploadIsTimedOut() throws IOException {
     long t0 = System.nanoTime();
     Raw r = send(ascii(head("Content-Length: 5000\r\n") + "{\"replay_id\""), false);

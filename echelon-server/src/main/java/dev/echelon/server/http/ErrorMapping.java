@@ -31,17 +31,17 @@ final class ErrorMapping {
   private ErrorMapping() {}
 
   static void register(HttpRouting.Builder routing) {
-    routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.getMessage()));
-    routing.error(ProtocolException.class, (req, res, e) -> send(res, e.malformed() ? 400 : 422, e.getMessage()));
-    routing.error(RequestException.class, (req, res, e) -> send(res, e.status().code(), e.getMessage()));
+    routing.error(ApiException.class, (req, res, e) -> send(req, res, e.status(), e.getMessage()));
+    routing.error(ProtocolException.class, (req, res, e) -> send(req, res, e.malformed() ? 400 : 422, e.getMessage()));
+    routing.error(RequestException.class, (req, res, e) -> send(req, res, e.status().code(), e.getMessage()));
     routing.error(HttpException.class, (req, res, e) -> {
       if (e.status().code() >= 500) fault(req, res, e);
-      else send(res, e.status().code(), e.getMessage());
+      else send(req, res, e.status().code(), e.getMessage());
     });
     routing.error(Exception.class, (req, res, e) -> {
       Throwable cause = unwrap(e);
-      if (cause instanceof ApiException api) send(res, api.status(), api.getMessage());
-      else if (cause instanceof ProtocolException p) send(res, p.malformed() ? 400 : 422, p.getMessage());
+      if (cause instanceof ApiException api) send(req, res, api.status(), api.getMessage());
+      else if (cause instanceof ProtocolException p) send(req, res, p.malformed() ? 400 : 422, p.getMessage());
       else fault(req, res, e);
     });
   }
@@ -50,7 +50,7 @@ final class ErrorMapping {
     String id = PREFIX + "-" + REQUESTS.incrementAndGet();
     LOG.log(Level.ERROR, "request " + id + " (" + req.prologue().method().text() + " " + req.prologue().uriPath().path()
         + ") failed", e);
-    send(res, 500, "internal server error (request " + id + "); the server log has the details under that id");
+    send(req, res, 500, "internal server error (request " + id + "); the server log has the details under that id");
   }
 
   private static Throwable unwrap(Throwable e) {
@@ -59,6 +59,17 @@ final class ErrorMapping {
       t = t.getCause();
     }
     return t;
+  }
+
+  /** As {@link #send(ServerResponse, int, String)}, without a body for HEAD (RFC 9110 §9.3.2). */
+  static void send(ServerRequest req, ServerResponse res, int status, String detail) {
+    if (req.prologue().method() == io.helidon.http.Method.HEAD) {
+      if (res.isSent()) return;
+      res.status(Status.create(status));
+      res.send();
+    } else {
+      send(res, status, detail);
+    }
   }
 
   static void send(ServerResponse res, int status, String detail) {
