@@ -36,7 +36,9 @@ final class Sender {
   Sender(int capacity, Counters counters) {
     this.capacity = capacity;
     this.counters = counters;
-    this.thread = Thread.ofPlatform().daemon().name("echelon-sender").start(this::loop);
+    this.thread = new Thread(this::loop, "echelon-sender");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Queues a job without blocking; drops the oldest queued job when full. */
