@@ -22,12 +22,8 @@ while [ $# -gt 0 ]; do
 done
 
 server_jar=echelon-server/target/echelon-server.jar
-client_jar=echelon-client/target/echelon-client.jar
-if [ ! -f "$server_jar" ] || [ ! -f "$client_jar" ] \
-   || [ -n "$(find . -path ./.git -prune -o \( -path '*/src/*' -o -name pom.xml \) -newer "$client_jar" -print -quit)" ]; then
-  echo "Building Echelon (first time takes a minute while Maven downloads dependencies)..." >&2
-  mvn -B -q -ntp -DskipTests install >&2
-fi
+cli_jar=echelon-cli/target/echelon.jar
+echelon_build_if_stale
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "error: something is already listening on port $port. Stop it, or pick another port: ./run.sh --port 9000" >&2
@@ -56,7 +52,7 @@ echo "  Push replays from trainers to http://<this-host>:$port (see README). Ctr
 echo
 
 if [ "$demo" = 1 ]; then
-  "$JAVA_HOME/bin/java" -jar "$client_jar" demo --server "http://127.0.0.1:$port" &
+  "$JAVA_HOME/bin/java" -jar "$cli_jar" demo --server "http://127.0.0.1:$port" &
   pids+=($!)
 fi
 wait "${pids[0]}"

@@ -1,6 +1,9 @@
-package dev.echelon.client;
+package dev.echelon.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.echelon.client.EchelonClient;
+import dev.echelon.client.LiveStream;
+import dev.echelon.client.PushSummary;
 import dev.echelon.core.Json;
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.echelon.client;
+package dev.echelon.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.echelon.client;
+package dev.echelon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,13 +38,64 @@ class CliIT {
       assertThat(err.toString()).contains("chunk 2/2");
       SseReader.Event start = viewer.next(Duration.ofSeconds(10));
       String id = start.json().get("replay_id").asText();
-      assertThat(out.toString()).contains(id);
+      assertThat(out.toString()).contains("watch it: " + s.url("/") + "?replay=" + id);
+      assertThat(start.json().get("meta").get("name").asText()).isEqualTo("replay");
       assertThat(viewer.next(Duration.ofSeconds(10)).json().get("frames").get(0)).isEqualTo(replay.get("frames").get(0));
     }
-    assertThat(Cli.run(new String[] {"push", dir.resolve("missing.json").toString()}, print(new ByteArrayOutputStream()),
-        print(new ByteArrayOutputStream()))).isEqualTo(1);
-    assertThat(Cli.run(new String[] {"bogus"}, print(new ByteArrayOutputStream()), print(new ByteArrayOutputStream())))
-        .isEqualTo(2);
+  }
+
+  /** Runs the command line; returns exit status, stdout and stderr. */
+  private record Run(int code, String out, String err) {}
+
+  private static Run cli(String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int code = Cli.run(args, print(out), print(err));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void eachMistakeGetsAOneLineMessageThatSaysWhatToDo() throws Exception {
+    Path file = dir.resolve("episode.json");
+    Files.writeString(file, "{\"world\": {\"size\": [4, 4, 4], \"walls\": []}, \"frames\": [{\"t\": 0}]}");
+    assertThat(cli("push", dir.resolve("missing.json").toString()))
+        .satisfies(r -> assertThat(r.code()).isEqualTo(1))
+        .satisfies(r -> assertThat(r.err()).contains("missing.json: no such file"));
+    assertThat(cli("push", dir.toString()))
+        .satisfies(r -> assertThat(r.code()).isEqualTo(1))
+        .satisfies(r -> assertThat(r.err()).contains(dir + " is a directory; pass the replay files in it"));
+    Run noScheme = cli("push", file.toString(), "--server", "localhost:8090");
+    assertThat(noScheme.code()).isEqualTo(2);
+    assertThat(noScheme.err()).startsWith("echelon: server URL must start with http:// or https://, got \"localhost:8090\";"
+        + " did you mean http://localhost:8090 ?").doesNotContain("Exception");
+    assertThat(cli("bogus").err()).contains("unknown command \"bogus\"");
+    assertThat(cli("push", "--bogus").err()).contains("unknown option --bogus for push");
+    assertThat(cli("push", "--help")).satisfies(r -> assertThat(r.code()).isZero())
+        .satisfies(r -> assertThat(r.out()).startsWith("usage: echelon push FILE..."));
+    assertThat(cli("demo", "--help").out()).startsWith("usage: echelon demo");
+    assertThat(cli("help", "push").out()).startsWith("usage: echelon push");
+    try (TestServer s = TestServer.start(dir.resolve("runs"))) {
+      Run tls = cli("push", file.toString(), "--server", s.url("").replace("http://", "https://"));
+      assertThat(tls.code()).isEqualTo(1);
+      assertThat(tls.err()).contains("does not speak https; try http://").doesNotContain("Is the server running");
+      Run notFound = cli("push", file.toString(), "--server", s.url("/not-echelon/"));
+      assertThat(notFound.err()).contains("HTTP 404").contains(s.url("/not-echelon/worlds/"))
+          .contains("is " + s.url("/not-echelon/") + " the address of an Echelon server?");
+    }
+    try (var fake = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread tlsOnly = new Thread(() -> { // answers like a TLS server does to plain HTTP: an alert record
+        try (var c = fake.accept()) {
+          c.getOutputStream().write(new byte[] {0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46, '\r', '\n'});
+          c.getOutputStream().flush();
+          Thread.sleep(500);
+        } catch (Exception ignored) {
+          // the test ends either way
+        }
+      });
+      tlsOnly.start();
+      Run plain = cli("push", file.toString(), "--server", "http://127.0.0.1:" + fake.getLocalPort());
+      assertThat(plain.err()).contains("did not answer in plain HTTP; if it uses TLS, try https://127.0.0.1:");
+    }
   }
 
   @Test
@@ -64,7 +115,7 @@ class CliIT {
       Set<Integer> types = new HashSet<>();
       world.get("walls").forEach(w -> types.add(w.get(3).asInt()));
       assertThat(types).contains(1, 2, 3, 5, 6, 7, 9);
-      JsonNode frames = ClientIT.chunksUntilEnd(viewer);
+      JsonNode frames = viewer.framesUntilEnd(Duration.ofSeconds(10));
       assertThat(frames.size()).isGreaterThan(20);
       JsonNode frame = frames.get(frames.size() / 2);
       assertThat(fieldNames(frame)).containsAll(fieldNames(fixtureFrame));

@@ -1,8 +1,11 @@
-package dev.echelon.client;
+package dev.echelon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.echelon.client.EchelonClient;
+import dev.echelon.client.PushSummary;
+import dev.echelon.client.Replay;
 import dev.echelon.core.Json;
 import dev.echelon.server.ServerConfig;
 import dev.echelon.server.SseReader;
@@ -41,7 +44,7 @@ class LoadSmokeIT {
         frames.forEach(list::add);
         PushSummary summary = client.push(Replay.builder().replayId("smoke").world(arena.world).frames(list).build());
         assertThat(summary.chunks()).isEqualTo(12);
-        for (SseReader v : viewers) assertThat(ClientIT.assemble(v, "smoke")).isEqualTo(frames);
+        for (SseReader v : viewers) assertThat(v.replayFrames("smoke", Duration.ofSeconds(15))).isEqualTo(frames);
       } finally {
         viewers.forEach(SseReader::close);
       }

@@ -85,11 +85,22 @@ public final class EchelonClient implements AutoCloseable {
           counters.lastError = e.getMessage();
           LOG.log(Level.WARNING, "echelon: giving up on replay " + replay.replayId() + ": " + e.getMessage());
           result.completeExceptionally(e);
+        } catch (RuntimeException e) {
+          failed(counters, replay.replayId(), e);
+          result.completeExceptionally(e);
         }
       }
     };
     sender.submit(job);
     return job.result;
+  }
+
+  /** Counts and logs (once: it is not retried) a replay whose content could not be turned into JSON. */
+  static void failed(Counters counters, String replayId, RuntimeException e) {
+    counters.failed.increment();
+    counters.lastError = "replay " + replayId + " could not be serialised: " + e.getMessage();
+    LOG.log(Level.WARNING, "echelon: " + counters.lastError + " (not sent; check the world, frames and meta"
+        + " you passed)", e);
   }
 
   /** Starts a live replay of the episode now being played on {@code world}. */
@@ -100,11 +111,12 @@ public final class EchelonClient implements AutoCloseable {
   /** As {@link #openStream(Object, Object)}, tagged with the training {@code run} it belongs to. */
   public LiveStream openStream(Object world, Object meta, Object run) {
     Objects.requireNonNull(world, "world");
-    return new LiveStream(this, Replay.newReplayId(), world, meta, run);
+    return new LiveStream(this, Replay.newReplayId(), world, JsonPayloads.requireObject("meta", meta),
+        JsonPayloads.requireObject("run", run));
   }
 
   public ClientStats stats() {
-    return new ClientStats(counters.sent.sum(), counters.dropped.sum(), counters.retries.sum(),
+    return new ClientStats(counters.sent.sum(), counters.dropped.sum(), counters.failed.sum(), counters.retries.sum(),
         counters.bytes.sum(), sender.queued(), counters.lastError);
   }
 
@@ -164,7 +176,10 @@ public final class EchelonClient implements AutoCloseable {
     /** The server, e.g. {@code http://trainer-box:8090}. */
     public Builder baseUrl(String url) {
       HttpUrl u = HttpUrl.parse(url.endsWith("/") ? url : url + "/");
-      if (u == null) throw new IllegalArgumentException("baseUrl must be an http(s) URL, got \"" + url + "\"");
+      if (u == null) {
+        throw new IllegalArgumentException("server URL must start with http:// or https://, got \"" + url + "\""
+            + (url.contains("://") ? "" : "; did you mean http://" + url + " ?"));
+      }
       this.baseUrl = u;
       return this;
     }

@@ -27,6 +27,35 @@ final class JsonPayloads {
     return World.of(node);
   }
 
+  /**
+   * Checks a meta or run value where the trainer passes it, so a mistake fails at the call that
+   * made it and not later on the sender thread: JSON text must parse to an object, and a tree must
+   * be an object. Maps and POJOs are converted later, on the sender.
+   */
+  static Object requireObject(String name, Object value) {
+    if (value == null) return null;
+    if (value instanceof CharSequence || value instanceof byte[]) {
+      JsonNode n;
+      try {
+        n = tree(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + " must be a JSON object, a Map, a POJO or a JsonNode; got the string "
+            + quoted(value) + ", which is not JSON (e.g. use Map.of(\"episode\", 7))", e);
+      }
+      value = n;
+    }
+    if (value instanceof JsonNode n && !n.isObject()) {
+      throw new IllegalArgumentException(name + " must be a JSON object, got " + n.getNodeType().name().toLowerCase(
+          java.util.Locale.ROOT) + " " + quoted(n.toString()));
+    }
+    return value;
+  }
+
+  private static String quoted(Object value) {
+    String s = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : value.toString();
+    return "\"" + (s.length() > 60 ? s.substring(0, 60) + "..." : s) + "\"";
+  }
+
   /** Meta or run objects as trees (small); null stays null. */
   static JsonNode tree(Object value) {
     if (value == null) return null;

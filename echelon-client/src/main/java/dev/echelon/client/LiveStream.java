@@ -111,8 +111,12 @@ public final class LiveStream implements AutoCloseable {
         done.complete(new PushSummary(replayId, world.hash(), uploaded, index + 1, frames, sentBytes,
             Duration.ofNanos(System.nanoTime() - startNanos)));
       }
-    } catch (RuntimeException e) {
+    } catch (EchelonException e) {
       giveUp(e.getMessage());
+    } catch (RuntimeException e) {
+      if (!failed) EchelonClient.failed(client.counters(), replayId, e);
+      failed = true;
+      done.completeExceptionally(e);
     }
   }
 

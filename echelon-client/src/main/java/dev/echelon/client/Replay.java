@@ -98,8 +98,14 @@ public final class Replay {
       return this;
     }
 
+    /**
+     * @throws IllegalStateException without a world
+     * @throws IllegalArgumentException when meta or run is JSON text that is not an object
+     */
     public Replay build() {
       if (world == null) throw new IllegalStateException("world is required");
+      meta = JsonPayloads.requireObject("meta", meta);
+      run = JsonPayloads.requireObject("run", run);
       return new Replay(this);
     }
   }

@@ -92,14 +92,33 @@ final class Transport {
           last = "HTTP " + code + " " + detail(body);
           continue;
         }
-        throw new EchelonException(code, detail(body));
+        throw new EchelonException(code, detail(body) + " (" + request.method() + " " + request.url()
+            + (code == 404 ? "; is " + base + " the address of an Echelon server?" : "") + ")");
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted during " + request.url());
+        String mismatch = protocolMismatch(e);
+        if (mismatch != null) throw new EchelonException(0, mismatch + " (" + request.method() + " " + request.url() + ")");
         last = e.getClass().getSimpleName() + ": " + e.getMessage();
       }
     }
     throw new EchelonException(0, "gave up on " + request.method() + " " + request.url() + " after " + maxAttempts
         + " attempts; last error: " + last + ". Is the Echelon server running at " + base + "?");
+  }
+
+  /**
+   * A server that answers, but not in the scheme we spoke, is not "down": say so at once rather
+   * than retrying. Null for failures worth retrying.
+   */
+  private String protocolMismatch(IOException e) {
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS handshake with " + base.host() + ":" + base.port() + " failed (" + e.getMessage() + "): the server"
+          + " there does not speak https; try " + base.newBuilder().scheme("http").build();
+    }
+    if (e instanceof java.net.ProtocolException && String.valueOf(e.getMessage()).startsWith("Unexpected status line")) {
+      return "the server at " + base.host() + ":" + base.port() + " did not answer in plain HTTP; if it uses TLS,"
+          + " try " + base.newBuilder().scheme("https").build();
+    }
+    return null;
   }
 
   private static String detail(byte[] body) {

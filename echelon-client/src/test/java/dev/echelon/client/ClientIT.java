@@ -29,27 +29,6 @@ class ClientIT {
   @TempDir Path runs;
 
   /** Reads one replay from the stream: start, chunks in order, end; returns the assembled frames. */
-  static ArrayNode assemble(SseReader viewer, String replayId) {
-    SseReader.Event start = viewer.next(WAIT);
-    assertThat(start.name()).isEqualTo("replay_start");
-    assertThat(start.json().get("replay_id").asText()).isEqualTo(replayId);
-    return chunksUntilEnd(viewer);
-  }
-
-  /** Reads chunks, in index order, until replay_end; returns their frames. */
-  static ArrayNode chunksUntilEnd(SseReader viewer) {
-    ArrayNode frames = Json.mapper().createArrayNode();
-    int expected = 0;
-    while (true) {
-      SseReader.Event e = viewer.next(WAIT);
-      if (e.name().equals("replay_end")) break;
-      assertThat(e.name()).isEqualTo("replay_chunk");
-      assertThat(e.json().get("chunk_index").asInt()).isEqualTo(expected++);
-      frames.addAll((ArrayNode) e.json().get("frames"));
-    }
-    return frames;
-  }
-
   @Test
   void aPushedFixtureReachesAViewerFrameForFrame() {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
@@ -61,7 +40,7 @@ class ClientIT {
       assertThat(summary.chunks()).isEqualTo(2);
       assertThat(summary.frames()).isEqualTo(185);
       assertThat(summary.worldUploaded()).isTrue();
-      assertThat(assemble(viewer, r.replayId())).isEqualTo(replay.get("frames"));
+      assertThat(viewer.replayFrames(r.replayId(), WAIT)).isEqualTo(replay.get("frames"));
       assertThat(client.stats().replaysSent()).isEqualTo(1);
       assertThat(client.stats().bytesSent()).isPositive();
     }
@@ -122,6 +101,32 @@ class ClientIT {
       assertThat(stats.replaysDropped()).isEqualTo(1);
       assertThat(stats.retries()).isEqualTo(2);
       assertThat(stats.lastError()).contains("gave up");
+    }
+  }
+
+  @Test
+  void metaThatIsNotAJsonObjectFailsAtBuildWithAMessageNotLaterOnTheSender() {
+    ObjectNode world = Json.mapper().createObjectNode();
+    assertThatThrownBy(() -> Replay.builder().world(world).meta("episode 7").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("meta must be a JSON object, a Map, a POJO or a JsonNode; got the string \"episode 7\"");
+    assertThatThrownBy(() -> Replay.builder().world(world).run(Json.mapper().createArrayNode()).build())
+        .hasMessage("run must be a JSON object, got array \"[]\"");
+    assertThat(Replay.builder().world(world).meta("{\"episode\": 7}").build()).isNotNull();
+  }
+
+  @Test
+  void aReplayThatCannotBeSerialisedIsCountedAsFailedAndTheNextOneStillGoes() throws Exception {
+    try (TestServer s = TestServer.start(runs); EchelonClient client = EchelonClient.create(s.url("/"))) {
+      Replay broken = smallReplay("broken").newBuilder().addFrame(new Object()).build(); // Jackson: no properties
+      CompletableFuture<PushSummary> f = client.pushAsync(broken);
+      assertThatThrownBy(() -> f.get(15, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+      assertThat(client.pushAsync(smallReplay("fine")).get(15, TimeUnit.SECONDS).frames()).isPositive();
+      ClientStats stats = client.stats();
+      assertThat(stats.replaysFailed()).isEqualTo(1);
+      assertThat(stats.replaysDropped()).isZero();
+      assertThat(stats.replaysSent()).isEqualTo(1);
+      assertThat(stats.lastError()).contains("replay broken could not be serialised");
     }
   }
 

@@ -106,6 +106,32 @@ public final class SseReader implements AutoCloseable {
     }
   }
 
+  /** The frames of the next replay, which must start now and have the given id. */
+  public com.fasterxml.jackson.databind.node.ArrayNode replayFrames(String replayId, Duration timeout) {
+    Event start = next(timeout);
+    if (!start.name().equals("replay_start") || !start.json().get("replay_id").asText().equals(replayId)) {
+      throw new AssertionError("expected replay_start of " + replayId + ", got " + start.name() + " " + start.data());
+    }
+    return framesUntilEnd(timeout);
+  }
+
+  /**
+   * The frames of the next replay's chunks up to its {@code replay_end}, failing unless the chunks
+   * arrive in order from 0, each within {@code timeout}.
+   */
+  public com.fasterxml.jackson.databind.node.ArrayNode framesUntilEnd(Duration timeout) {
+    var frames = Json.mapper().createArrayNode();
+    int expected = 0;
+    while (true) {
+      Event e = next(timeout);
+      if (e.name().equals("replay_end")) return frames;
+      if (!e.name().equals("replay_chunk")) throw new AssertionError("expected replay_chunk, got " + e.name());
+      int index = e.json().get("chunk_index").asInt();
+      if (index != expected++) throw new AssertionError("expected chunk " + (expected - 1) + ", got " + index);
+      frames.addAll((com.fasterxml.jackson.databind.node.ArrayNode) e.json().get("frames"));
+    }
+  }
+
   /** True when the server ended the stream within the timeout. */
   public boolean awaitEnd(Duration timeout) throws InterruptedException {
     return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
