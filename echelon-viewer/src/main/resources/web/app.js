@@ -8,6 +8,9 @@ import { Effects } from './effects.js';
 import { Hud } from './hud.js';
 import { NavOverlay } from './nav.js';
 import { initPanels, runNameOf } from './panels.js';
+import { Timeline } from './timeline.js';
+import { EntityPanel } from './entities.js';
+import { VOXELS, UNKNOWN } from './scene.js';
 
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
@@ -31,7 +34,15 @@ const state = {
   followLive: true,
   navShown: false,
   replaysSeen: 0,
+  follow: false, // the camera follows the selected mech
+  labels: true,
+  frameOnFirst: false, // frame both teams once the first frame arrives
+  pathShown: false,
+  pathAt: 0, // when the path was last recomputed (ms)
+  screenshots: 0,
 };
+const timeline = new Timeline($('markers'), (frame) => { setPlaying(false); userTookControl(); seekFrame(frame); });
+const entities = new EntityPanel((id) => select(id));
 
 function setConnection(status, detail) {
   state.connection = status;
@@ -51,12 +62,17 @@ function show(r) {
   state.time = 0;
   state.lastFrame = -1;
   state.selected = null;
+  state.follow = false;
+  state.pathShown = false;
+  mechs.setSelected(null);
   state.playing = true;
   $('notice').classList.add('hidden');
   $('empty').classList.add('hidden');
   hud.clearFeed();
   hud.inspect(null, null);
-  scene.setWorld(r.world || {});
+  hud.score(null);
+  timeline.update(r);
+  state.frameOnFirst = scene.setWorld(r.world || {});
   nav.setWorld(r.worldRef, (r.world && r.world.voxel_size_m) || 5);
   state.navShown = false;
   $('nav-toggle').classList.remove('active');
@@ -131,12 +147,91 @@ function seekFrame(index) {
 }
 
 function userTookControl() {
-  // scrubbing or pausing an older replay: do not yank the user to the next one
+  // scrubbing, pausing, selecting or asking for a path: do not yank the user to the next replay
   if (state.replay && state.followLive) {
     state.followLive = false;
     $('follow').checked = false;
   }
+  syncUrl();
 }
+
+/**
+ * Selects a mech (or none): ring, inspector, plots, list; a selection counts as taking control.
+ * @param {?string} id
+ */
+function select(id) {
+  state.selected = id;
+  mechs.setSelected(id);
+  nav.hidePath();
+  state.pathShown = false;
+  if (!id) setFollow(false);
+  hud.inspect(id, currentFrame());
+  if (id) userTookControl(); else syncUrl();
+  entities.plot(state.replay, id, currentIndex());
+}
+
+/** @param {boolean} on */
+function setFollow(on) {
+  state.follow = on && Boolean(state.selected);
+  $('inspect-follow').classList.toggle('active', state.follow);
+}
+
+/** Keeps the URL naming what is on screen (replay, time, mech), so it can be shared or reloaded. */
+function syncUrl() {
+  const next = new URLSearchParams(location.search);
+  if (state.replay && !state.followLive) {
+    next.set('replay', state.replay.id);
+    next.set('t', state.time.toFixed(1));
+    if (state.selected) next.set('mech', state.selected); else next.delete('mech');
+  } else {
+    for (const k of ['replay', 't', 'mech']) next.delete(k);
+  }
+  const q = next.toString();
+  if (q !== location.search.replace(/^\?/, '')) history.replaceState(null, '', q ? `?${q}` : location.pathname);
+}
+
+function screenshot() {
+  const r = state.replay;
+  scene.render();
+  scene.renderer.domElement.toBlob((blob) => {
+    if (!blob) return;
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `echelon-${r ? r.id : 'view'}-${state.time.toFixed(1)}s.png`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    state.screenshots++;
+  }, 'image/png');
+}
+
+function toggleHelp(show) {
+  $('help').classList.toggle('hidden', show === undefined ? undefined : !show);
+}
+
+function jumpToEvent(dir) {
+  const i = currentIndex();
+  if (i < 0) return;
+  const f = dir > 0 ? timeline.next(i) : timeline.previous(i);
+  if (f < 0) return;
+  setPlaying(false);
+  userTookControl();
+  seekFrame(f);
+}
+
+// the legend: every voxel colour, then rings and effects
+$('legend').replaceChildren(...[
+  ...Object.values(VOXELS).map((v) => [v.color, v.name]), [UNKNOWN.color, 'unknown voxel type'],
+  [0xfacc15, 'capture zone ring'], [0xf8fafc, 'selected mech ring'], [0x3b82f6, 'blue team'], [0xef4444, 'red team'],
+  [0x3f3f46, 'destroyed mech'], [0x22c55e, 'HP bar'], [0xf97316, 'heat bar'], [0x22d3ee, 'path to zone'],
+  [0x34d399, 'navigation graph'], [0xff9a3c, 'explosion'], [0xe5e7eb, 'missile'], [0x9ca3af, 'smoke'],
+].map(([color, name]) => {
+  const li = document.createElement('li');
+  const sw = document.createElement('span');
+  sw.className = 'swatch';
+  sw.style.background = '#' + color.toString(16).padStart(6, '0');
+  li.append(sw, String(name));
+  return li;
+}));
 
 function setPlaying(p) {
   state.playing = p;
@@ -157,7 +252,10 @@ $('notice-jump').onclick = () => {
   $('follow').checked = true;
   if (state.pending) show(state.pending);
 };
-$('inspect-close').onclick = () => { state.selected = null; nav.hidePath(); hud.inspect(null, null); };
+$('inspect-close').onclick = () => select(null);
+$('inspect-follow').onclick = () => setFollow(!state.follow);
+$('help-toggle').onclick = () => toggleHelp();
+$('help-close').onclick = () => toggleHelp(false);
 $('nav-toggle').onclick = () => toggleNav();
 $('inspect-path').onclick = () => pathToZone();
 
@@ -176,7 +274,23 @@ window.addEventListener('keydown', (e) => {
   else if (e.key === ']') changeSpeed(1);
   else if (e.key === 'n') toggleNav();
   else if (e.key === 'l') toggleLibrary();
+  else if (e.key === ',') jumpToEvent(-1);
+  else if (e.key === '.') jumpToEvent(1);
+  else if (e.key === 'r') { setFollow(false); scene.resetView(mechPoints()); }
+  else if (e.key === 'v') { setFollow(false); scene.topView(); }
+  else if (e.key === 'f') setFollow(!state.follow);
+  else if (e.key === 't') { state.labels = !state.labels; mechs.showLabels(state.labels); }
+  else if (e.key === 'e') entities.toggle();
+  else if (e.key === 's') screenshot();
+  else if (e.key === '?') toggleHelp();
+  else if (e.key === 'Escape') { if (!$('help').classList.contains('hidden')) toggleHelp(false); else select(null); }
 });
+
+/** Positions of the mechs in the current frame (voxels), for framing. */
+function mechPoints() {
+  const f = currentFrame();
+  return f && f.mechs ? Object.values(f.mechs).filter((m) => Array.isArray(m.pos)).map((m) => m.pos) : [];
+}
 
 async function toggleNav() {
   state.navShown = !state.navShown;
@@ -196,22 +310,27 @@ async function pathToZone() {
   const m = frame && state.selected && frame.mechs ? frame.mechs[state.selected] : null;
   const zone = frame && frame.objective && frame.objective.zone_center;
   if (!m || !zone) return;
+  userTookControl();
+  state.pathShown = true;
+  state.pathAt = performance.now();
   try {
     await nav.showPath(m.pos, [zone[0], zone[1], m.pos[2]]);
   } catch (err) {
+    state.pathShown = false;
     $('replay-info').textContent = 'path: ' + err.message;
   }
 }
 
-// picking: click a mech to inspect it
+// picking: click a mech to inspect it (a drag that orbits the camera is not a click)
 const ndc = new THREE.Vector2();
+let down = { x: 0, y: 0 };
+scene.renderer.domElement.addEventListener('pointerdown', (e) => { down = { x: e.clientX, y: e.clientY }; });
 scene.renderer.domElement.addEventListener('click', (e) => {
+  if (Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
   const rect = scene.renderer.domElement.getBoundingClientRect();
   ndc.set(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
   const id = mechs.pick(ndc, scene.camera);
-  state.selected = id;
-  nav.hidePath();
-  hud.inspect(id, currentFrame());
+  if (id) select(id);
 });
 
 function currentIndex() {
@@ -236,10 +355,20 @@ function project(p) {
 let last = performance.now();
 let inspectTick = 0;
 function tick(now) {
+  scene.adapt(now - last);
   const dt = Math.min(0.25, (now - last) / 1000);
   last = now;
   const r = state.replay;
+  if (r && !r.frames.length) {
+    hud.score(null);
+    $('time').textContent = '0.0 s / 0.0 s';
+  }
   if (r && r.frames.length) {
+    timeline.update(r);
+    if (state.frameOnFirst) {
+      state.frameOnFirst = false;
+      scene.resetView(Object.values(r.frames[0].mechs || {}).filter((m) => Array.isArray(m.pos)).map((m) => m.pos));
+    }
     const duration = r.duration();
     if (state.playing) state.time = Math.min(duration, state.time + dt * state.speed);
     if (state.playing && state.time >= duration && r.complete && state.pending && state.followLive) show(state.pending);
@@ -260,7 +389,19 @@ function tick(now) {
     }
     effects.smoke(a.smoke_clouds);
     hud.score(a.objective);
-    if (state.selected && ++inspectTick % 10 === 0) hud.inspect(state.selected, a);
+    if (++inspectTick % 10 === 0) {
+      entities.update(a, state.selected);
+      if (state.selected) {
+        hud.inspect(state.selected, a);
+        entities.plot(r, state.selected, i);
+      }
+    }
+    if (state.follow && state.selected) {
+      const p = mechs.position(state.selected);
+      if (p) scene.follow(p);
+    }
+    // the path to the zone follows the mech while it plays, re-planned at most every 2 s
+    if (state.pathShown && state.playing && now - state.pathAt > 2000) pathToZone();
     const scrub = $('scrub');
     scrub.max = String(r.frames.length - 1);
     if (document.activeElement !== scrub) scrub.value = String(i);
@@ -272,6 +413,27 @@ function tick(now) {
 }
 setPlaying(true);
 requestAnimationFrame(tick);
+// a replay's progress text ages (stalled trainers) and the URL keeps the time, once a second
+setInterval(() => {
+  if (state.replay && !state.replay.complete) hud.progress(state.replay);
+  if (state.replay && !state.followLive) syncUrl();
+}, 1000);
+
+// deep links: ?replay=ID[&t=SECONDS][&mech=ID] opens that replay there, paused
+const wanted = params.get('replay');
+if (wanted) {
+  openArchived(wanted, false).then(() => {
+    const r = state.replay;
+    if (!r || r.id !== wanted) return;
+    const t = Number(params.get('t'));
+    if (Number.isFinite(t) && t > 0 && r.frames.length) {
+      setPlaying(false);
+      seekFrame(r.indexAt(r.frames[0].t + t));
+    }
+    const mech = params.get('mech');
+    if (mech) select(mech);
+  });
+}
 
 // For tests and the curious: a read-only window on the viewer's state.
 window.echelon = {
@@ -286,8 +448,22 @@ window.echelon = {
     selected: state.selected,
     navShown: state.navShown,
     navLines: nav.graph ? nav.graph.geometry.getAttribute('position').count / 2 : 0,
-    pathPoints: nav.path ? nav.path.geometry.getAttribute('position').count : 0,
+    pathPoints: nav.path ? nav.path.userData.points : 0,
     replaysSeen: state.replaysSeen,
+    follow: state.follow,
+    labels: state.labels,
+    followLive: state.followLive,
+    markers: timeline.markers.length,
+    helpShown: !$('help').classList.contains('hidden'),
+    intake: stream.intake,
+    world: scene.worldStats,
+    pixelRatio: scene.renderer.getPixelRatio(),
+    softwareGl: scene.softwareGl,
+    drawCalls: scene.renderer.info.render.calls,
+    screenshots: state.screenshots,
+    url: location.search,
+    camera: scene.camera.position.toArray().map((c) => Math.round(c * 100) / 100),
+    notice: !$('notice').classList.contains('hidden'),
     run: state.replay && state.replay.run ? runNameOf(state.replay.run) : null,
     info: $('replay-info').textContent,
   }),

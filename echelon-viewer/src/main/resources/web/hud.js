@@ -1,6 +1,40 @@
 // DOM overlays: progress bar, zone score, kill feed, damage floaters, the mech inspector.
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const STALLED_S = 30;
+const MAX_FLOATERS = 12;
+
+/** Inspector groups: [field, unit, field holding its maximum]. Positions are in voxels. */
+const GROUPS = [
+  ['position', [['pos', 'vox'], ['vel', 'vox/s'], ['yaw', '°']]],
+  ['health', [['hp', 'hp', 'hp_max'], ['stability', '', 'stability_max'], ['alive'], ['fallen'], ['legged']]],
+  ['heat', [['heat', '', 'heat_cap'], ['suppressed_time', 's']]],
+  ['systems', [['ams_cooldown', 's'], ['ecm_on'], ['eccm_on']]],
+];
+
+/** @param {any} v */
+function format(v) {
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'number' ? x.toFixed(1) : x)).join(', ');
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  return String(v);
+}
+
+/** @param {string} k @param {string} v @param {string} [cls] */
+function row(k, v, cls) {
+  const tr = document.createElement('tr');
+  if (cls) tr.className = cls;
+  const a = document.createElement('td');
+  const b = document.createElement('td');
+  a.textContent = k;
+  b.textContent = v;
+  tr.append(a, b);
+  return tr;
+}
+
+/** @param {number} s seconds */
+function formatAge(s) {
+  return s < 120 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
 
 export class Hud {
   constructor() {
@@ -24,10 +58,14 @@ export class Hud {
     const mb = (r.bytes / 1e6).toFixed(1);
     const frames = r.receivedFrames();
     const gaps = r.gaps();
-    let status = r.complete ? ' · complete' : '';
+    // a replay whose trainer went quiet is not "live" for ever: say how long it has been silent
+    const quiet = r.complete || !r.lastDataAt ? 0 : (Date.now() - r.lastDataAt) / 1000;
+    const stalled = quiet >= STALLED_S;
+    let status = r.complete ? ' · complete' : stalled ? ` · stalled: no data for ${formatAge(quiet)}` : '';
     if (gaps.length) status += ` · waiting for chunk ${gaps[0]}`;
     text.textContent = `chunk ${received} / ${total ?? '?'} · ${frames} frames · ${mb} MB${status}`;
-    bar.classList.toggle('live', total == null);
+    bar.classList.toggle('live', total == null && !stalled && !r.complete);
+    bar.classList.toggle('stalled', stalled);
     if (total != null && total <= 400) {
       if (bar.children.length !== total) {
         bar.replaceChildren(...Array.from({ length: total }, () => {
@@ -80,7 +118,7 @@ export class Hud {
         while (this.killfeed.children.length > 6) this.killfeed.lastChild.remove();
       } else if (typeof e.damage === 'number' && Array.isArray(e.pos)) {
         const p = project(e.pos);
-        if (!p || this.floaters.children.length > 40) continue;
+        if (!p || this.floaters.children.length >= MAX_FLOATERS) continue;
         const el = document.createElement('div');
         el.className = 'floater' + (e.is_crit ? ' crit' : '');
         el.textContent = e.damage.toFixed(0);
@@ -111,16 +149,26 @@ export class Hud {
     }
     panel.classList.remove('hidden');
     $('inspect-title').textContent = `${id} · ${m.class} · ${m.team}`;
-    const rows = Object.entries(m).map(([k, v]) => {
-      const tr = document.createElement('tr');
-      const a = document.createElement('td');
-      const b = document.createElement('td');
-      a.textContent = k;
-      b.textContent = Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x.toFixed(2) : x)).join(', ')
-        : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v);
-      tr.append(a, b);
-      return tr;
-    });
+    const rows = [];
+    const used = new Set(['team', 'class']);
+    for (const [group, fields] of GROUPS) {
+      const present = fields.filter(([k]) => k in m);
+      if (!present.length) continue;
+      rows.push(row(group, '', 'group'));
+      for (const [k, unit, max] of present) {
+        used.add(k);
+        if (max) used.add(max);
+        let text = format(m[k]);
+        if (max && typeof m[max] === 'number') text += ` / ${format(m[max])}`;
+        if (k === 'yaw' && typeof m[k] === 'number') text = ((m[k] * 180) / Math.PI).toFixed(0);
+        rows.push(row(k, unit ? `${text} ${unit}` : text));
+      }
+    }
+    const other = Object.keys(m).filter((k) => !used.has(k));
+    if (other.length) {
+      rows.push(row('other', '', 'group'));
+      for (const k of other) rows.push(row(k, format(m[k])));
+    }
     $('inspect-table').replaceChildren(...rows);
   }
 }

@@ -1,4 +1,5 @@
-// Mechs: one group per mech (body, cockpit, HP and heat bars), interpolated between frames.
+// Mechs: one group per mech (body, cockpit, HP and heat bars, name label), interpolated between
+// frames; the selected one wears a ring. Bars and labels are depth-tested: walls hide them.
 import * as THREE from 'three';
 
 /** Body size (x, y, z) by class, in voxels; positions in frames are body centres. */
@@ -19,7 +20,48 @@ export class MechLayer {
     this.materials = new Map();
     this.cockpit = new THREE.BoxGeometry(1, 1, 1);
     this.barGeo = new THREE.PlaneGeometry(1, 1);
+    /** @type {?string} */
     this.selected = null;
+    this.labelsShown = true;
+    this.ring = new THREE.Mesh(new THREE.RingGeometry(1.5, 1.9, 48),
+      new THREE.MeshBasicMaterial({ color: 0xf8fafc, transparent: true, opacity: 0.9, side: THREE.DoubleSide }));
+    this.ring.name = 'selection';
+    this.ring.visible = false;
+    scene.add(this.ring);
+  }
+
+  /** Highlights one mech (or none) with a ring at its feet. @param {?string} id */
+  setSelected(id) {
+    this.selected = id;
+    this.ring.visible = false;
+  }
+
+  /** @param {boolean} shown */
+  showLabels(shown) {
+    this.labelsShown = shown;
+    for (const g of this.mechs.values()) g.userData.label.visible = shown;
+  }
+
+  /** A name tag drawn on a canvas texture: a sprite, so it is depth-tested like the bars. */
+  label(id, team) {
+    const canvas = document.createElement('canvas');
+    canvas.width = 256;
+    canvas.height = 48;
+    const ctx = canvas.getContext('2d');
+    ctx.font = 'bold 30px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 6;
+    ctx.strokeStyle = 'rgba(0,0,0,0.85)';
+    ctx.strokeText(id, 128, 24);
+    ctx.fillStyle = team === 'blue' ? '#93c5fd' : team === 'red' ? '#fca5a5' : '#e5e7eb';
+    ctx.fillText(id, 128, 24);
+    const texture = new THREE.CanvasTexture(canvas);
+    const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, transparent: true, depthTest: true }));
+    sprite.scale.set(4, 0.75, 1);
+    sprite.renderOrder = 5;
+    sprite.visible = this.labelsShown;
+    return sprite;
   }
 
   /** @param {string} cls */
@@ -55,8 +97,10 @@ export class MechLayer {
     const hp = this.bar(0x22c55e, 0.0);
     const heat = this.bar(0xf97316, -0.3);
     bars.add(hp, heat);
-    g.add(body, cockpit, bars);
-    g.userData = { body, bars, hp, heat, size };
+    const label = this.label(id, m.team);
+    label.position.z = size[2] / 2 + 1.6;
+    g.add(body, cockpit, bars, label);
+    g.userData = { body, bars, hp, heat, size, label };
     this.group.add(g);
     this.mechs.set(id, g);
     return g;
@@ -64,9 +108,8 @@ export class MechLayer {
 
   /** @param {number} color @param {number} offset */
   bar(color, offset) {
-    const mat = this.material('bar:' + color, () => new THREE.MeshBasicMaterial({ color, side: THREE.DoubleSide, depthTest: false }));
+    const mat = this.material('bar:' + color, () => new THREE.MeshBasicMaterial({ color, side: THREE.DoubleSide }));
     const mesh = new THREE.Mesh(this.barGeo, mat);
-    mesh.renderOrder = 10;
     mesh.position.z = offset;
     mesh.scale.set(2, 0.2, 1);
     return mesh;
@@ -99,6 +142,7 @@ export class MechLayer {
       else if (ma.fallen) g.rotation.y = Math.PI / 5;
       if (dead || ma.fallen) g.position.z -= size[2] / 4;
       bars.visible = !dead;
+      g.userData.label.visible = this.labelsShown && !dead;
       bars.quaternion.copy(camera.quaternion).premultiply(g.quaternion.clone().invert());
       setBar(hp, ratio(ma.hp, ma.hp_max));
       setBar(heat, ratio(ma.heat, ma.heat_cap));
@@ -106,6 +150,9 @@ export class MechLayer {
     for (const [id, g] of this.mechs) {
       g.visible = seen.has(id);
     }
+    const sel = this.selected && this.mechs.get(this.selected);
+    this.ring.visible = Boolean(sel && sel.visible);
+    if (sel) this.ring.position.set(sel.position.x, sel.position.y, sel.position.z - sel.userData.size[2] / 2 + 0.08);
   }
 
   /**
@@ -129,8 +176,14 @@ export class MechLayer {
 
   /** Removes every mech (a new replay). */
   clear() {
-    for (const g of this.mechs.values()) this.group.remove(g);
+    for (const g of this.mechs.values()) {
+      this.group.remove(g);
+      const label = g.userData.label;
+      label.material.map.dispose();
+      label.material.dispose();
+    }
     this.mechs.clear();
+    this.ring.visible = false;
   }
 
   dispose() {
@@ -139,6 +192,8 @@ export class MechLayer {
     for (const mat of this.materials.values()) mat.dispose();
     this.geometries.clear();
     this.materials.clear();
+    this.ring.geometry.dispose();
+    this.ring.material.dispose();
   }
 }
 

@@ -7,7 +7,7 @@ export class NavOverlay {
     this.scene = scene;
     /** @type {?THREE.LineSegments} */
     this.graph = null;
-    /** @type {?THREE.Line} */
+    /** @type {?THREE.Mesh} */
     this.path = null;
     this.worldRef = null;
     this.voxelSize = 1;
@@ -43,7 +43,7 @@ export class NavOverlay {
     const geo = new THREE.BufferGeometry();
     geo.setAttribute('position', new THREE.Float32BufferAttribute(pts, 3));
     this.hideGraph();
-    this.graph = new THREE.LineSegments(geo, new THREE.LineBasicMaterial({ color: 0x34d399, transparent: true, opacity: 0.8, depthTest: false }));
+    this.graph = new THREE.LineSegments(geo, new THREE.LineBasicMaterial({ color: 0x34d399, transparent: true, opacity: 0.8 }));
     this.graph.name = 'nav graph';
     this.scene.add(this.graph);
     return data.nodes.length;
@@ -73,7 +73,12 @@ export class NavOverlay {
     this.hidePath();
     if (!data.found) return data;
     const pts = data.path.map((p) => new THREE.Vector3(p[0] / vs, p[1] / vs, p[2] / vs + 0.3));
-    this.path = new THREE.Line(new THREE.BufferGeometry().setFromPoints(pts), new THREE.LineBasicMaterial({ color: 0xfacc15 }));
+    if (pts.length === 1) pts.push(pts[0].clone().add(new THREE.Vector3(0, 0, 0.01)));
+    // a tube, not a 1 px line, in its own colour (the zone ring is yellow); depth-tested
+    const curve = new THREE.CatmullRomCurve3(pts, false, 'catmullrom', 0);
+    this.path = new THREE.Mesh(new THREE.TubeGeometry(curve, Math.max(8, pts.length * 4), 0.18, 6, false),
+      new THREE.MeshBasicMaterial({ color: 0x22d3ee }));
+    this.path.userData.points = pts.length;
     this.path.name = 'nav path';
     this.scene.add(this.path);
     return data;

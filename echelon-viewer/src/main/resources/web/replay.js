@@ -24,6 +24,8 @@ export class Replay {
     this.contiguous = 0; // chunks 0..contiguous-1 are in `frames`
     this.bytes = 0;
     this.complete = false;
+    /** when the last event of this replay arrived (ms since the epoch) */
+    this.lastDataAt = Date.now();
   }
 
   /**
@@ -36,6 +38,7 @@ export class Replay {
     if (!Number.isInteger(index) || index < 0 || this.chunks.has(index) || !Array.isArray(frames)) return false;
     this.chunks.set(index, frames);
     this.bytes += bytes;
+    this.lastDataAt = Date.now();
     let grew = false;
     while (this.chunks.has(this.contiguous)) {
       for (const f of this.chunks.get(this.contiguous)) this.frames.push(f);

@@ -1,11 +1,12 @@
-// Three.js scene: renderer, camera, lights, and the voxel world (one InstancedMesh per voxel type).
+// Three.js scene: renderer, camera and its presets, lights, and the voxel world (merged, culled faces).
 import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { buildWorldMesh } from './mesher.js';
 
 THREE.Object3D.DEFAULT_UP.set(0, 0, 1); // the simulator is z-up
 
 /** Voxel types (PROTOCOL.md): colour, opacity, and whether drawn as a thin floor tile. */
-const VOXELS = {
+export const VOXELS = {
   1: { color: 0x8a909a, name: 'solid' },
   2: { color: 0xff5a1f, emissive: 0x992200, tile: true, name: 'lava' },
   3: { color: 0x2f7bd8, opacity: 0.75, tile: true, name: 'water' },
@@ -16,13 +17,15 @@ const VOXELS = {
   8: { color: 0x4f5b6b, name: 'reinforced' },
   9: { color: 0x3f8f3a, opacity: 0.9, name: 'foliage' },
 };
-const UNKNOWN = { color: 0xb05bd6, name: 'unknown' };
+export const UNKNOWN = { color: 0xb05bd6, name: 'unknown' };
 
 export class Scene {
   /** @param {HTMLElement} host */
   constructor(host) {
     this.host = host;
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    // software GL (SwiftShader, llvmpipe) pays for every multisampled pixel: no antialiasing there
+    this.softwareGl = isSoftwareGl();
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.softwareGl, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.renderer.setClearColor(0x0f1217);
     host.appendChild(this.renderer.domElement);
@@ -40,6 +43,17 @@ export class Scene {
     this.worldGroup = new THREE.Group();
     this.scene.add(this.worldGroup);
     this.size = [1, 1, 1];
+    this.zoneCenter = [0, 0];
+    this.zoneRadius = 1;
+    /** @type {?number[]} the world size the camera was last framed for */
+    this.framedSize = null;
+    this.worldToken = 0;
+    /** @type {?Worker} */
+    this.mesher = null;
+    this.meshReplies = new Map();
+    this.worldStats = { voxels: 0, faces: 0, ms: 0, pending: false };
+    this.frameMs = 16;
+    this.adaptTick = 0;
     this.resize();
     new ResizeObserver(() => this.resize()).observe(host);
   }
@@ -52,60 +66,131 @@ export class Scene {
   }
 
   /**
-   * Replaces the world with a new one, framing the capture zone.
+   * Replaces the world with a new one. Its faces are meshed in a Worker (a big world takes more
+   * than a frame); the camera is framed only for the first world, a world of another size, or a
+   * reset, so the user's view survives the next replay.
    * @param {any} world the world document
+   * @returns {boolean} whether the camera was reframed (then frame the mechs once they arrive)
    */
   setWorld(world) {
     this.clearWorld();
     const size = Array.isArray(world.size) ? world.size : [1, 1, 1];
+    const sameSize = this.framedSize && this.framedSize.join() === size.join();
     this.size = size;
-    const [sx, sy, sz] = size;
-    /** @type {Map<number, number[]>} */
-    const byType = new Map();
-    const solid = new Set();
-    const key = (x, y, z) => (z * sy + y) * sx + x;
-    for (const w of world.walls || []) {
-      const [x, y, z] = w;
-      const t = w.length > 3 ? w[3] : 1;
-      if (x < 0 || y < 0 || z < 0 || x >= sx || y >= sy || z >= sz) continue;
-      if (!byType.has(t)) byType.set(t, []);
-      byType.get(t).push(x, y, z);
-      if (t === 1 || t === 5 || t === 8) solid.add(key(x, y, z));
-    }
-    // skip voxels buried on all six sides: they can never be seen
-    const buried = (x, y, z) => solid.has(key(x, y, z)) && z + 1 < sz && x > 0 && y > 0 && z > 0 && x + 1 < sx && y + 1 < sy
-      && solid.has(key(x + 1, y, z)) && solid.has(key(x - 1, y, z)) && solid.has(key(x, y + 1, z))
-      && solid.has(key(x, y - 1, z)) && solid.has(key(x, y, z + 1)) && solid.has(key(x, y, z - 1));
-    const m = new THREE.Matrix4();
-    for (const [type, xyz] of byType) {
-      const style = VOXELS[type] || UNKNOWN;
-      const geo = style.tile ? new THREE.BoxGeometry(1, 1, 0.12) : new THREE.BoxGeometry(1, 1, 1);
-      const mat = new THREE.MeshLambertMaterial({
-        color: style.color, emissive: style.emissive || 0x000000,
-        transparent: style.opacity !== undefined, opacity: style.opacity ?? 1,
-      });
-      const visible = [];
-      for (let i = 0; i < xyz.length; i += 3) if (!buried(xyz[i], xyz[i + 1], xyz[i + 2])) visible.push(i);
-      const mesh = new THREE.InstancedMesh(geo, mat, Math.max(1, visible.length));
-      mesh.count = visible.length;
-      visible.forEach((i, n) => {
-        const z = style.tile ? xyz[i + 2] + 0.06 : xyz[i + 2] + 0.5;
-        mesh.setMatrixAt(n, m.makeTranslation(xyz[i] + 0.5, xyz[i + 1] + 0.5, z));
-      });
-      mesh.name = style.name;
-      mesh.userData.voxelType = type;
-      this.worldGroup.add(mesh);
-    }
+    const [sx, sy] = size;
     const grid = new THREE.GridHelper(Math.max(sx, sy), Math.max(sx, sy), 0x2a303a, 0x1c2129);
     grid.rotation.x = Math.PI / 2;
     grid.position.set(sx / 2, sy / 2, 0.01);
     this.worldGroup.add(grid);
     const zone = world.meta && world.meta.capture_zone;
-    if (zone && Array.isArray(zone.center)) {
-      this.setZone(zone.center, zone.radius || 1);
-    } else {
-      this.frame([sx / 2, sy / 2], Math.max(sx, sy) / 2);
+    this.zoneCenter = zone && Array.isArray(zone.center) ? zone.center : [sx / 2, sy / 2];
+    this.zoneRadius = zone && zone.radius ? zone.radius : Math.max(sx, sy) / 4;
+    if (zone && Array.isArray(zone.center)) this.setZone(zone.center, zone.radius || 1);
+    if (!sameSize) this.resetView();
+    this.reframed = !sameSize;
+    this.worldStats = { voxels: 0, faces: 0, ms: 0, pending: true };
+    const token = ++this.worldToken;
+    const done = (mesh) => {
+      if (token !== this.worldToken) return; // a newer world replaced this one meanwhile
+      this.addWorldMesh(mesh);
+    };
+    if (!this.mesher) {
+      try {
+        this.mesher = new Worker(new URL('./mesh.worker.js', import.meta.url), { type: 'module' });
+        this.mesher.onmessage = (e) => this.meshReplies.get(e.data.id)?.(e.data);
+      } catch (err) {
+        this.mesher = null;
+      }
     }
+    if (this.mesher) {
+      this.meshReplies.set(token, (reply) => {
+        this.meshReplies.delete(token);
+        if (reply.error) console.error('echelon: world meshing failed', reply.error);
+        else done(reply.mesh);
+      });
+      this.mesher.postMessage({ id: token, world: { size: world.size, walls: world.walls } });
+    } else {
+      done(buildWorldMesh(world));
+    }
+    return this.reframed;
+  }
+
+  /** @param {import('./mesher.js').WorldMesh} mesh */
+  addWorldMesh(mesh) {
+    for (const g of mesh.groups) {
+      const style = VOXELS[g.type] || UNKNOWN;
+      const geo = new THREE.BufferGeometry();
+      geo.setAttribute('position', new THREE.BufferAttribute(g.positions, 3));
+      geo.setAttribute('normal', new THREE.BufferAttribute(g.normals, 3));
+      geo.setIndex(new THREE.BufferAttribute(g.indices, 1));
+      const mat = new THREE.MeshLambertMaterial({
+        color: style.color, emissive: style.emissive || 0x000000,
+        transparent: style.opacity !== undefined, opacity: style.opacity ?? 1,
+        depthWrite: style.opacity === undefined,
+      });
+      const m = new THREE.Mesh(geo, mat);
+      m.name = style.name;
+      m.userData.voxelType = g.type;
+      if (style.opacity !== undefined) m.renderOrder = 1;
+      this.worldGroup.add(m);
+    }
+    this.worldStats = { voxels: mesh.voxels, faces: mesh.faces, ms: mesh.ms, pending: false };
+  }
+
+  /**
+   * Frames the start of a match: the capture zone and, when given, every mech position.
+   * @param {number[][]} [points] voxel positions to keep in view
+   */
+  resetView(points) {
+    const [sx, sy] = this.size;
+    let minX = this.zoneCenter[0] - this.zoneRadius, maxX = this.zoneCenter[0] + this.zoneRadius;
+    let minY = this.zoneCenter[1] - this.zoneRadius, maxY = this.zoneCenter[1] + this.zoneRadius;
+    for (const p of points || []) {
+      minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]);
+      minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]);
+    }
+    if (!points || !points.length) { minX = Math.min(minX, 0); minY = Math.min(minY, 0); maxX = Math.max(maxX, sx); maxY = Math.max(maxY, sy); }
+    const center = [(minX + maxX) / 2, (minY + maxY) / 2];
+    const extent = Math.max(maxX - minX, maxY - minY) / 2 + 4;
+    this.framedSize = [...this.size];
+    this.frame(center, extent);
+  }
+
+  /** Looks straight down on the whole world. */
+  topView() {
+    const [sx, sy] = this.size;
+    const extent = Math.max(sx, sy) / 2;
+    this.controls.target.set(sx / 2, sy / 2, 0);
+    this.camera.position.set(sx / 2, sy / 2 - 0.01, extent / Math.tan((this.camera.fov * Math.PI) / 360) * 1.1);
+    this.controls.update();
+  }
+
+  /**
+   * Keeps the camera's offset to the target while the target follows a point (a mech).
+   * @param {{x: number, y: number, z: number}} p
+   */
+  follow(p) {
+    const t = this.controls.target;
+    const dx = p.x - t.x, dy = p.y - t.y, dz = p.z - t.z;
+    t.set(p.x, p.y, p.z);
+    this.camera.position.x += dx; this.camera.position.y += dy; this.camera.position.z += dz;
+  }
+
+  /**
+   * Lowers the pixel ratio while frames are slow (software GL), raises it when there is room, so
+   * the viewer stays interactive; called once a frame with the last frame's duration.
+   * @param {number} ms
+   */
+  adapt(ms) {
+    this.frameMs = this.frameMs * 0.95 + ms * 0.05;
+    if (++this.adaptTick % 60 !== 0) return;
+    const max = Math.min(2, window.devicePixelRatio || 1);
+    let ratio = this.renderer.getPixelRatio();
+    if (this.frameMs > 45 && ratio > 0.5) ratio = Math.max(0.5, ratio * 0.75);
+    else if (this.frameMs < 20 && ratio < max) ratio = Math.min(max, ratio / 0.75);
+    else return;
+    this.renderer.setPixelRatio(ratio);
+    this.resize();
   }
 
   /**
@@ -125,7 +210,6 @@ export class Scene {
     ring.name = 'capture zone';
     this.zone = ring;
     this.worldGroup.add(ring);
-    this.frame(center, Math.max(radius * 3, Math.max(this.size[0], this.size[1]) / 2));
   }
 
   /** @param {number[]} center @param {number} extent */
@@ -148,6 +232,19 @@ export class Scene {
   render() {
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
+  }
+}
+
+/** True when WebGL is rendered on the CPU, where quality has to give way to frame rate. */
+function isSoftwareGl() {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl');
+    const ext = gl && gl.getExtension('WEBGL_debug_renderer_info');
+    const name = ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : '';
+    if (gl) gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|software/i.test(name);
+  } catch (err) {
+    return false;
   }
 }
 

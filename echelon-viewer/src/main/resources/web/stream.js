@@ -1,4 +1,6 @@
-// The live event stream: EventSource on /events with exponential-backoff reconnects.
+// The live event stream as the page sees it: intake (EventSource + JSON.parse) runs in a Worker
+// so rendering can never starve it; handlers get parsed events on the main thread.
+import { SseClient } from './sse.js';
 
 /**
  * @typedef {{onStatus: (s: 'connecting'|'connected'|'disconnected', detail?: string) => void,
@@ -6,77 +8,61 @@
  *            onEnd: (data: any) => void, onResync: (data: any) => void}} StreamHandlers
  */
 
-const MIN_DELAY_MS = 1000;
-const MAX_DELAY_MS = 10000;
-
 export class EventStream {
   /**
    * @param {string} url
    * @param {StreamHandlers} handlers
    */
   constructor(url, handlers) {
-    this.url = url;
     this.handlers = handlers;
-    this.delay = MIN_DELAY_MS;
-    /** @type {?EventSource} */
-    this.source = null;
-    this.timer = 0;
-    this.closed = false;
-    /** the last event id seen, sent back on reconnect so that nothing is missed */
     this.lastEventId = '';
-    this.connect();
-  }
-
-  connect() {
-    if (this.closed) return;
-    this.handlers.onStatus('connecting');
-    const sep = this.url.includes('?') ? '&' : '?';
-    const resume = this.lastEventId ? `${this.url}${sep}last_event_id=${encodeURIComponent(this.lastEventId)}` : this.url;
-    const es = new EventSource(resume);
-    this.source = es;
-    es.onopen = () => {
-      this.delay = MIN_DELAY_MS; // reset on success
-      this.handlers.onStatus('connected');
-    };
-    es.onerror = () => {
-      es.close();
-      if (this.source !== es || this.closed) return;
-      this.source = null;
-      const wait = this.delay;
-      this.delay = Math.min(MAX_DELAY_MS, this.delay * 2);
-      this.handlers.onStatus('disconnected', `retrying in ${Math.round(wait / 1000)} s`);
-      this.timer = setTimeout(() => this.connect(), wait);
-    };
-    es.addEventListener('replay_start', (e) => this.dispatch(e, this.handlers.onStart));
-    es.addEventListener('replay_chunk', (e) => this.dispatch(e, this.handlers.onChunk));
-    es.addEventListener('replay_end', (e) => this.dispatch(e, this.handlers.onEnd));
-    es.addEventListener('resync', (e) => this.dispatch(e, this.handlers.onResync));
-  }
-
-  /**
-   * @param {MessageEvent} e
-   * @param {(data: any, bytes: number) => void} handler
-   */
-  dispatch(e, handler) {
-    if (e.lastEventId) this.lastEventId = e.lastEventId;
-    let data;
+    /** where parsing happens, for tests and the curious */
+    this.intake = 'worker';
+    /** @type {?Worker} */
+    this.worker = null;
+    /** @type {?SseClient} */
+    this.inline = null;
+    const receive = (/** @type {import('./sse.js').StreamMessage} */ m) => this.receive(m);
     try {
-      data = JSON.parse(e.data);
+      this.worker = new Worker(new URL('./intake.worker.js', import.meta.url), { type: 'module' });
+      this.worker.onmessage = (e) => receive(e.data);
+      this.worker.onerror = (e) => { // module workers unsupported: parse on the page instead
+        e.preventDefault();
+        this.worker.terminate();
+        this.worker = null;
+        this.startInline(url, receive);
+      };
+      this.worker.postMessage({ open: new URL(url, location.href).href });
     } catch (err) {
-      console.warn('echelon: ignoring an event that is not JSON', err);
+      this.startInline(url, receive);
+    }
+  }
+
+  /** @param {string} url @param {(m: any) => void} receive */
+  startInline(url, receive) {
+    if (this.inline) return;
+    this.intake = 'page';
+    this.inline = new SseClient(url, receive);
+  }
+
+  /** @param {import('./sse.js').StreamMessage} m */
+  receive(m) {
+    if (m.kind === 'status') {
+      this.handlers.onStatus(m.status, m.detail);
       return;
     }
+    if (m.id) this.lastEventId = m.id;
+    const h = this.handlers;
+    const handler = { replay_start: h.onStart, replay_chunk: h.onChunk, replay_end: h.onEnd, resync: h.onResync }[m.type];
     try {
-      handler(data, e.data.length);
+      if (handler) handler(m.data, m.bytes);
     } catch (err) {
-      console.error('echelon: failed to handle', e.type, err);
+      console.error('echelon: failed to handle', m.type, err);
     }
   }
 
   close() {
-    this.closed = true;
-    clearTimeout(this.timer);
-    if (this.source) this.source.close();
-    this.source = null;
+    if (this.worker) { this.worker.postMessage({ close: true }); this.worker.terminate(); }
+    if (this.inline) this.inline.close();
   }
 }

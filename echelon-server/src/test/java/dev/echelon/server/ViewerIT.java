@@ -90,7 +90,8 @@ class ViewerIT {
       clickMech(b, "blue_0");
       await(b, "inspector", Duration.ofSeconds(10), () -> b.driver.findElement(By.id("inspect")).isDisplayed());
       assertThat(b.driver.findElement(By.id("inspect-title")).getText()).startsWith("blue_0");
-      assertThat(b.driver.findElement(By.id("inspect-table")).getText()).contains("hp_max").contains("heat");
+      assertThat(b.driver.findElement(By.id("inspect-table")).getText())
+          .contains("position").contains("vox/s").contains("health").containsPattern("hp \\d+ / 200 hp").contains("heat");
 
       // the selected mech's least-cost path to the zone centre (positions converted to metres and back)
       b.driver.findElement(By.id("inspect-path")).click();

@@ -1,0 +1,135 @@
+package dev.echelon.server;
+
+import static dev.echelon.server.ViewerIT.await;
+import static dev.echelon.server.ViewerIT.clickMech;
+import static dev.echelon.server.ViewerIT.state;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.interactions.Actions;
+
+/** The viewer as an analysis tool, in headless Chromium against the real server. */
+class ViewerAnalysisIT {
+  @TempDir Path runs;
+
+  static double num(Browser b, String key) {
+    return ((Number) state(b).get(key)).doubleValue();
+  }
+
+  static void key(Browser b, String keys) {
+    new Actions(b.driver).sendKeys(keys).perform();
+  }
+
+  @Test
+  void selectingAMechTakesControlShowsItsPlotsAndTheTimelineJumpsBetweenEvents() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = (ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      b.driver.get(s.url("/"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("first", hash, frames, 100);
+      await(b, "complete", Duration.ofSeconds(30), () -> Boolean.TRUE.equals(state(b).get("complete")));
+      assertThat(state(b).get("intake")).as("JSON is parsed in the intake Worker").isEqualTo("worker");
+      await(b, "world meshed", Duration.ofSeconds(20), () -> !Boolean.TRUE.equals(((java.util.Map<?, ?>) state(b).get("world")).get("pending")));
+
+      // the timeline has the fixture's kills and deaths; '.' and ',' jump between them
+      await(b, "markers", Duration.ofSeconds(10), () -> num(b, "markers") > 0);
+      List<?> markerFrames = (List<?>) b.js("return [...document.querySelectorAll('#markers .marker')].map(m => Number(m.dataset.frame))");
+      assertThat(b.driver.findElements(By.cssSelector("#markers .marker.kill"))).isNotEmpty();
+      b.driver.findElement(By.id("play")).click(); // pause
+      b.js("document.getElementById('scrub').blur()");
+      key(b, "."); // from wherever playback was: the next marker after it
+      double t1 = num(b, "time");
+      key(b, ".");
+      double t2 = num(b, "time");
+      assertThat(t2).isGreaterThan(t1);
+      key(b, ",");
+      assertThat(num(b, "time")).isEqualTo(t1);
+      assertThat(markerFrames).isSorted();
+
+      // selecting a mech: ring, inspector with groups and plots, list row; follow-live is off now
+      clickMech(b, "blue_0");
+      await(b, "selected", Duration.ofSeconds(10), () -> "blue_0".equals(state(b).get("selected")));
+      assertThat(state(b).get("followLive")).isEqualTo(false);
+      assertThat(b.driver.findElement(By.id("plots")).isDisplayed()).isTrue();
+      assertThat(b.driver.findElements(By.cssSelector("#entity-list li"))).hasSize(10);
+      await(b, "list row", Duration.ofSeconds(5),
+          () -> !b.driver.findElements(By.cssSelector("#entity-list li.selected[data-mech='blue_0']")).isEmpty());
+      assertThat(b.driver.findElements(By.cssSelector("#entity-list li.dead"))).as("someone died by the end").isNotEmpty();
+      assertThat((String) state(b).get("url")).contains("replay=first").contains("mech=blue_0");
+
+      // a new replay does not take the screen away: a notice offers it
+      s.pushReplay("second", hash, frames, 100);
+      await(b, "notice", Duration.ofSeconds(20), () -> Boolean.TRUE.equals(state(b).get("notice")));
+      assertThat(state(b).get("replayId")).isEqualTo("first");
+      assertThat(state(b).get("pendingId")).isEqualTo("second");
+
+      // camera presets: top-down looks straight down, follow tracks the selection, reset frames the match
+      key(b, "v");
+      List<?> top = (List<?>) state(b).get("camera");
+      assertThat(((Number) top.get(2)).doubleValue()).isGreaterThan(20);
+      key(b, "f");
+      assertThat(state(b).get("follow")).isEqualTo(true);
+      key(b, "r");
+      assertThat(state(b).get("follow")).isEqualTo(false);
+      assertThat(state(b).get("camera")).isNotEqualTo(top);
+
+      // labels toggle, help overlay with the legend, screenshot, Escape deselects
+      key(b, "t");
+      assertThat(state(b).get("labels")).isEqualTo(false);
+      key(b, "?");
+      assertThat(b.driver.findElement(By.id("help")).isDisplayed()).isTrue();
+      assertThat(b.driver.findElement(By.id("help")).getText()).contains("top-down view").contains("lava").contains("capture zone ring");
+      b.screenshot("viewer-help");
+      key(b, "\uE00C"); // Escape
+      assertThat(state(b).get("helpShown")).isEqualTo(false);
+      key(b, "s");
+      await(b, "screenshot", Duration.ofSeconds(5), () -> num(b, "screenshots") == 1);
+      key(b, "\uE00C");
+      assertThat(state(b).get("selected")).isNull();
+    }
+  }
+
+  @Test
+  void aDeepLinkOpensTheReplayAtThatTimeWithTheMechSelected() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("linked", hash, (ArrayNode) replay.get("frames"), 100);
+      s.pushReplay("newer", hash, (ArrayNode) replay.get("frames"), 100);
+      b.driver.get(s.url("/?replay=linked&t=20&mech=red_1"));
+      await(b, "deep link", Duration.ofSeconds(60), () -> "linked".equals(state(b).get("replayId"))
+          && "red_1".equals(state(b).get("selected")));
+      assertThat(state(b).get("playing")).isEqualTo(false);
+      assertThat(num(b, "time")).isBetween(19.7, 20.3);
+      assertThat(b.driver.findElement(By.id("inspect-title")).getText()).startsWith("red_1");
+      b.screenshot("viewer-deep-link");
+    }
+  }
+
+  @Test
+  void aReplayWithNoFramesClearsThePreviousHud() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      b.driver.get(s.url("/"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("full", hash, (ArrayNode) replay.get("frames"), 100);
+      await(b, "score shown", Duration.ofSeconds(30), () -> b.driver.findElement(By.id("score")).isDisplayed());
+      String empty = "{\"replay_id\":\"empty\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,\"chunk_count\":1,\"frames\":[]}";
+      assertThat(s.post("/push", empty).status()).isEqualTo(200);
+      await(b, "empty replay", Duration.ofSeconds(20), () -> "empty".equals(state(b).get("replayId")));
+      await(b, "score hidden", Duration.ofSeconds(5), () -> !b.driver.findElement(By.id("score")).isDisplayed());
+      assertThat(b.driver.findElement(By.id("time")).getText()).isEqualTo("0.0 s / 0.0 s");
+      assertThat(b.driver.findElements(By.cssSelector("#killfeed li"))).isEmpty();
+    }
+  }
+}
