@@ -3,6 +3,7 @@ package dev.echelon.server;
 import dev.echelon.server.base.Metrics;
 import dev.echelon.server.http.Routes;
 import dev.echelon.server.live.Viewers;
+import dev.echelon.server.jetstream.JetStreamLog;
 import dev.echelon.server.log.FileReplayLog;
 import dev.echelon.server.log.ReplayLog;
 import dev.echelon.server.nav.NavGraphs;
@@ -38,15 +39,34 @@ public final class EchelonServer implements AutoCloseable {
           + ": " + e.getMessage() + "; point ECHELON_RUNS_DIR at a writable folder", e);
     }
     for (String w : config.warnings()) LOG.log(Level.WARNING, w);
-    this.log = FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
-        config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),
-        java.time.Duration.ofDays(config.worldRetainDays())));
+    this.log = openLog(config);
     this.viewers = new Viewers(config.sseMaxClients(), config.sseStall(), metrics);
     this.nav = new NavGraphs(log.worlds(), new NavGraphs.Limits(config.navMaxVoxels(), config.navMaxBytes(),
         config.navCacheBytes(), config.navCacheMax(), config.navMaxExpansions()), metrics);
     metrics.bind(viewers::count, log.worlds()::stats, nav::stats);
     metrics.gauge("echelon_log_last_event_id", "Id of the last event viewers can read.", log::headEventId);
     metrics.gauge("echelon_nav_cache_bytes", "Bytes of nav graphs held in memory.", nav::cachedBytes);
+    metrics.gauge("echelon_log_available", "1 while the log backend takes appends, else 0.", () -> log.available() ? 1 : 0);
+    metrics.gauge("echelon_log_backend_nats", "1 when the replay log is NATS JetStream, 0 for the file log.",
+        () -> log instanceof JetStreamLog ? 1 : 0);
+    if (log instanceof JetStreamLog nats) {
+      metrics.gauge("echelon_nats_publishes_total", "Messages published to JetStream.", nats::publishCount);
+      metrics.gauge("echelon_nats_publish_microseconds_total", "Time spent waiting for JetStream publish acks"
+          + " (divide by echelon_nats_publishes_total for the mean latency).", () -> nats.publishNanos() / 1000);
+      metrics.gauge("echelon_nats_index_lag_messages", "Stream messages this server's index has not applied yet.",
+          nats::indexLag);
+    }
+  }
+
+  private static ReplayLog openLog(ServerConfig config) {
+    if (config.nats() != null) {
+      LOG.log(Level.INFO, "replay log: " + config.nats());
+      return JetStreamLog.open(config.nats(), config.retainMaxBytes(), config.maxChunks(), config.worldCacheMax(),
+          config.worldCacheBytes());
+    }
+    return FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
+        config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),
+        java.time.Duration.ofDays(config.worldRetainDays())));
   }
 
   /** Starts a server; with port 0 it picks a free port, see {@link #port()}. */
@@ -72,7 +92,8 @@ public final class EchelonServer implements AutoCloseable {
       throw e;
     }
     LOG.log(Level.INFO, "Echelon server on http://" + displayHost(config.host()) + ":" + s.port()
-        + "/ (runs in " + config.runsDir().toAbsolutePath() + ", " + (config.fsync() ? "fsync on" : "FSYNC OFF") + ")");
+        + "/ (" + (config.nats() != null ? "log on " + config.nats() : "runs in " + config.runsDir().toAbsolutePath()
+        + ", " + (config.fsync() ? "fsync on" : "FSYNC OFF")) + ")");
     return s;
   }
 

@@ -43,6 +43,7 @@ public final class ServerConfig {
   private final long navMaxVoxels;
   private final long retainMaxBytes;
   private final int retainMaxReplays;
+  private final NatsSettings nats;
 
   private ServerConfig(EnumMap<Setting, String> raw) {
     this.raw = raw;
@@ -74,6 +75,9 @@ public final class ServerConfig {
     navMaxVoxels = integer(Setting.NAV_MAX_VOXELS, 1, Long.MAX_VALUE);
     retainMaxBytes = integer(Setting.RETAIN_MAX_BYTES, 1, Long.MAX_VALUE);
     retainMaxReplays = (int) integer(Setting.RETAIN_MAX_REPLAYS, 1, 10_000_000);
+    nats = NatsSettings.parse(raw.get(Setting.LOG), raw.get(Setting.NATS_STREAM),
+        (int) integer(Setting.NATS_REPLICAS, 1, 5), raw.get(Setting.NATS_CREDS), raw.get(Setting.NATS_USER),
+        raw.get(Setting.NATS_PASSWORD), raw.get(Setting.NATS_TOKEN));
   }
 
   /** The defaults of PROTOCOL.md §5. */
@@ -158,6 +162,8 @@ public final class ServerConfig {
   public long navMaxVoxels() { return navMaxVoxels; }
   public long retainMaxBytes() { return retainMaxBytes; }
   public int retainMaxReplays() { return retainMaxReplays; }
+  /** The NATS JetStream log's settings, or null for the embedded file log. */
+  public NatsSettings nats() { return nats; }
 
   /** A builder holding this configuration, to derive a variant of it. */
   public Builder newBuilder() {
@@ -186,6 +192,12 @@ public final class ServerConfig {
     public Builder tailCacheBytes(long bytes) { return set(Setting.TAIL_CACHE_BYTES, bytes); }
     public Builder maxChunks(int max) { return set(Setting.MAX_CHUNKS, max); }
     public Builder maxInflightBytes(long bytes) { return set(Setting.MAX_INFLIGHT_BYTES, bytes); }
+    /** Null for the file log, else {@code nats://host:port[,...]}. */
+    public Builder log(String natsUrls) { return set(Setting.LOG, natsUrls); }
+    public Builder natsStream(String stream, int replicas) {
+      set(Setting.NATS_STREAM, stream);
+      return set(Setting.NATS_REPLICAS, replicas);
+    }
 
     public Builder sse(int maxClients, Duration keepalive, Duration stall) {
       set(Setting.SSE_MAX_CLIENTS, maxClients);

@@ -43,18 +43,8 @@ public final class FileWorldStore implements WorldStore {
   }
 
   @Override public StoredWorld put(String expectedHash, byte[] body) {
-    String hash;
-    try {
-      hash = World.checkedHash(body); // streamed: no tree of 10^5 walls
-    } catch (ProtocolException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
-    if (!hash.equals(expectedHash)) {
-      throw ApiException.badRequest("world hash mismatch: the body hashes to " + hash
-          + " but the URL says " + expectedHash + " (hash = sha256 of json.dumps(world, sort_keys=True, "
-          + "separators=(',', ':')), first 16 hex digits)");
-    }
-    StoredWorld stored = new StoredWorld(hash, RawJson.compact(body, 0, body.length).toByteArray());
+    StoredWorld stored = StoredWorld.validate(expectedHash, body);
+    String hash = stored.hash();
     writes.lock(); // only world writes wait here, never a push or a viewer
     try {
       Optional<StoredWorld> existing = find(hash);

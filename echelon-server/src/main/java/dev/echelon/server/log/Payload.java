@@ -54,6 +54,31 @@ public abstract class Payload {
     return new InMemory(List.copyOf(parts), Deflate.raw(parts), crc(parts));
   }
 
+  /**
+   * A payload kept only in its deflate form, such as a chunk read back from a distributed log; its
+   * plain form is inflated on each write (only plain-JSON viewers and the chunk API need it).
+   *
+   * @param deflated raw deflate blocks, byte-aligned (what {@link #deflatedBytes()} gives)
+   * @param plainLength bytes it inflates to
+   * @param crc32 CRC-32 of the plain form
+   */
+  public static Payload ofDeflated(byte[] deflated, long plainLength, int crc32) {
+    return new Deflated(deflated, plainLength, crc32);
+  }
+
+  /** The raw deflate form as one array (for payloads made by {@link #deflate}: no copy). */
+  public byte[] deflatedBytes() {
+    if (this instanceof InMemory m) return m.deflated;
+    if (this instanceof Deflated d) return d.deflated;
+    var out = new java.io.ByteArrayOutputStream();
+    try {
+      writeDeflated(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /** The payloads one after another. */
   public static Payload concat(Payload... parts) {
     return new Concat(parts);
@@ -126,6 +151,54 @@ public abstract class Payload {
       java.util.IdentityHashMap<byte[], Boolean> seen = new java.util.IdentityHashMap<>();
       for (Slice s : plain) if (seen.put(s.bytes(), Boolean.TRUE) == null) n += s.bytes().length;
       return n;
+    }
+  }
+
+  private static final class Deflated extends Payload {
+    private final byte[] deflated;
+    private final long length;
+    private final int crc;
+
+    Deflated(byte[] deflated, long length, int crc) {
+      this.deflated = deflated;
+      this.length = length;
+      this.crc = crc;
+    }
+
+    @Override public long plainLength() {
+      return length;
+    }
+
+    @Override public int crc32() {
+      return crc;
+    }
+
+    @Override public void writePlain(OutputStream out) throws IOException {
+      java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+      try {
+        inflater.setInput(deflated);
+        byte[] buf = new byte[64 * 1024];
+        long written = 0;
+        while (written < length) {
+          int k = inflater.inflate(buf);
+          if (k == 0 && (inflater.needsInput() || inflater.finished())) break;
+          out.write(buf, 0, k);
+          written += k;
+        }
+        if (written != length) throw new IOException("payload inflated to " + written + " bytes, expected " + length);
+      } catch (java.util.zip.DataFormatException e) {
+        throw new IOException("payload is not valid deflate: " + e.getMessage(), e);
+      } finally {
+        inflater.end();
+      }
+    }
+
+    @Override public void writeDeflated(OutputStream out) throws IOException {
+      out.write(deflated);
+    }
+
+    @Override public long retainedBytes() {
+      return deflated.length;
     }
   }
 

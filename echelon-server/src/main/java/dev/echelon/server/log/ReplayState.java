@@ -81,14 +81,7 @@ final class ReplayState {
 
   /** The training run's name: {@code run.name}, else {@code run.run_dir}, else null. */
   static String runName(byte[] runJson) {
-    if (runJson == null) return null;
-    try {
-      JsonNode run = Json.mapper().readTree(runJson);
-      if (run.path("name").isTextual()) return run.get("name").asText();
-      if (run.path("run_dir").isTextual()) return run.get("run_dir").asText();
-      return null;
-    } catch (IOException e) {
-      return null;
-    }
+    return ReplaySummary.runName(runJson);
   }
+
 }

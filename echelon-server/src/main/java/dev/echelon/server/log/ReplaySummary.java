@@ -39,6 +39,19 @@ public record ReplaySummary(
   /** An incomplete replay that received a chunk this recently is still being pushed. */
   public static final double RECEIVING_S = 300;
 
+  /** The training run's name in a run object: {@code run.name}, else {@code run.run_dir}, else null. */
+  public static String runName(byte[] runJson) {
+    if (runJson == null) return null;
+    try {
+      var run = dev.echelon.core.Json.mapper().readTree(runJson);
+      if (run.path("name").isTextual()) return run.get("name").asText();
+      if (run.path("run_dir").isTextual()) return run.get("run_dir").asText();
+      return null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   /** True while a trainer is still pushing it (incomplete and recently updated). */
   public boolean receiving(double nowSeconds) {
     return !complete && nowSeconds - updatedAt < RECEIVING_S;

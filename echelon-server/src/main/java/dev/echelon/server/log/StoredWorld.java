@@ -17,6 +17,25 @@ public final class StoredWorld {
     this.json = json;
   }
 
+  /**
+   * Checks a pushed world document against the hash its URL names and compacts it: 400 when it is
+   * not a world or hashes to something else. Every world store starts here.
+   */
+  public static StoredWorld validate(String expectedHash, byte[] body) {
+    String hash;
+    try {
+      hash = dev.echelon.core.World.checkedHash(body); // streamed: no tree of 10^5 walls
+    } catch (dev.echelon.core.ProtocolException e) {
+      throw dev.echelon.server.base.ApiException.badRequest(e.getMessage());
+    }
+    if (!hash.equals(expectedHash)) {
+      throw dev.echelon.server.base.ApiException.badRequest("world hash mismatch: the body hashes to " + hash
+          + " but the URL says " + expectedHash + " (hash = sha256 of json.dumps(world, sort_keys=True, "
+          + "separators=(',', ':')), first 16 hex digits)");
+    }
+    return new StoredWorld(hash, dev.echelon.core.RawJson.compact(body, 0, body.length).toByteArray());
+  }
+
   public String hash() {
     return hash;
   }

@@ -1,0 +1,185 @@
+package dev.echelon.server.jetstream;
+
+import dev.echelon.server.base.ApiException;
+import dev.echelon.server.log.Appended;
+import dev.echelon.server.log.Payload;
+import dev.echelon.server.log.PushedChunk;
+import dev.echelon.server.log.ReplayRules;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.StreamContext;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * Appends to the JetStream log. A chunk is checked against this server's index, then published
+ * with {@code Nats-Msg-Id = <replay>.<index>} (a retry through any server is a duplicate there
+ * too) and the replay subject's expected last sequence (so appends to one replay through
+ * different servers are ordered and checked against the same state: a stale view is refused by
+ * JetStream and decided again once the index has caught up). It returns once JetStream stored
+ * the message on its replicas. START and END are messages of their own, published once each.
+ */
+final class Appender {
+  private static final Logger LOG = System.getLogger(Appender.class.getName());
+  private static final int WRONG_LAST_SEQUENCE = 10071;
+  private static final int ATTEMPTS = 8;
+  /** An append gives up (503, the trainer retries) rather than hold a request longer than this. */
+  private static final Duration APPEND_DEADLINE = Duration.ofSeconds(15);
+
+  private final Connection nc;
+  private final JetStream js;
+  private final String streamName;
+  private final StreamContext stream;
+  private final Subjects subjects;
+  private final StreamIndex index;
+  final LongAdder publishes = new LongAdder();
+  final LongAdder publishNanos = new LongAdder();
+
+  Appender(Connection nc, JetStream js, String streamName, StreamContext stream, Subjects subjects, StreamIndex index) {
+    this.nc = nc;
+    this.js = js;
+    this.streamName = streamName;
+    this.stream = stream;
+    this.subjects = subjects;
+    this.index = index;
+  }
+
+  Appended append(PushedChunk c, Function<PushedChunk, Payload> encode) {
+    Payload payload = null;
+    long deadline = System.nanoTime() + APPEND_DEADLINE.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      ReplayEntry e = index.copy(c.replayId());
+      if (e != null) {
+        ReplayRules.check(e.worldRef, e.total, e.highest, c);
+        if (e.chunks.containsKey(c.chunkIndex())) {
+          if (e.complete() && e.endEventId == 0) publishEnd(e, e.lastEventId);
+          return new Appended(true, c.replayId(), c.chunkIndex(), e.total, false, false, e.runName);
+        }
+      }
+      if (payload == null) payload = encode.apply(c);
+      try {
+        return publish(e, c, payload);
+      } catch (JetStreamApiException wrong) {
+        if (wrong.getApiErrorCode() != WRONG_LAST_SEQUENCE || attempt >= ATTEMPTS || System.nanoTime() > deadline) {
+          throw unavailable(c, wrong);
+        }
+        catchUp(deadline); // another server appended to this replay: decide again on its state
+      } catch (IOException down) {
+        throw unavailable(c, down);
+      }
+    }
+  }
+
+  private Appended publish(ReplayEntry e, PushedChunk c, Payload payload) throws IOException, JetStreamApiException {
+    boolean fresh = e == null;
+    String subject = fresh ? subjects.replay(c.runName(), c.replayId()) : e.subject;
+    long expected = fresh ? 0 : e.lastEventId;
+    if (fresh) {
+      Headers h = headers(c, Subjects.START);
+      expected = send(subject, h, new byte[0], c.replayId() + ".start", expected).getSeqno();
+    }
+    Headers h = headers(c, Subjects.CHUNK);
+    h.add(Subjects.INDEX, String.valueOf(c.chunkIndex()));
+    h.add(Subjects.LAST, String.valueOf(c.last()));
+    h.add(Subjects.FRAMES, String.valueOf(c.frameCount()));
+    h.add(Subjects.PLAIN, String.valueOf(payload.plainLength()));
+    h.add(Subjects.CRC, String.valueOf(payload.crc32()));
+    byte[] body = payload.deflatedBytes();
+    if (body.length + 4096 > nc.getMaxPayload()) {
+      throw ApiException.tooLarge("chunk " + c.chunkIndex() + " of replay " + c.replayId() + " is " + body.length
+          + " bytes deflated, more than the NATS server's max_payload (" + nc.getMaxPayload() + "); raise max_payload"
+          + " in nats-server.conf (up to 64MB) or push smaller chunks");
+    }
+    PublishAck ack = send(subject, h, body, c.replayId() + "." + c.chunkIndex(), expected);
+    awaitIndexed(ack.getSeqno());
+    ReplayEntry now = index.copy(c.replayId());
+    boolean ended = false;
+    if (now != null && now.complete() && now.endEventId == 0) ended = publishEnd(now, ack.getSeqno());
+    return new Appended(ack.isDuplicate(), c.replayId(), c.chunkIndex(), now == null ? null : now.total,
+        fresh && !ack.isDuplicate(), ended, now == null ? c.runName() : now.runName);
+  }
+
+  /** Publishes a completed replay's END once (deduplicated by id); false when it was already there. */
+  private boolean publishEnd(ReplayEntry e, long afterSeq) {
+    Headers h = new Headers();
+    h.add(Subjects.KIND, Subjects.END);
+    h.add(Subjects.REPLAY, e.id);
+    h.add(Subjects.AT, String.valueOf(System.currentTimeMillis()));
+    try {
+      PublishAck ack = send(e.subject, h, new byte[0], e.id + ".end", -1);
+      awaitIndexed(ack.getSeqno());
+      return !ack.isDuplicate();
+    } catch (IOException | JetStreamApiException failed) {
+      // the trainer's retry of any chunk of this replay publishes it again
+      LOG.log(Level.WARNING, "NATS log: cannot publish the end of replay " + e.id + ": " + failed.getMessage());
+      throw ApiException.unavailable("replay " + e.id + " is complete but its end could not be published to NATS;"
+          + " retry the push");
+    }
+  }
+
+  private PublishAck send(String subject, Headers h, byte[] body, String msgId, long expectedLastSubjectSeq)
+      throws IOException, JetStreamApiException {
+    PublishOptions.Builder po = PublishOptions.builder().expectedStream(streamName).messageId(msgId);
+    if (expectedLastSubjectSeq >= 0) po.expectedLastSubjectSequence(expectedLastSubjectSeq);
+    long t0 = System.nanoTime();
+    PublishAck ack = js.publish(NatsMessage.builder().subject(subject).headers(h).data(body).build(), po.build());
+    publishNanos.add(System.nanoTime() - t0);
+    publishes.increment();
+    return ack;
+  }
+
+  private Headers headers(PushedChunk c, String kind) {
+    Headers h = new Headers();
+    h.add(Subjects.KIND, kind);
+    h.add(Subjects.REPLAY, c.replayId());
+    h.add(Subjects.WORLD, c.worldRef());
+    h.add(Subjects.AT, String.valueOf(System.currentTimeMillis()));
+    if (c.knownTotal() != null) h.add(Subjects.COUNT, String.valueOf(c.knownTotal()));
+    if (c.meta() != null) h.add(Subjects.META, Base64.getEncoder().encodeToString(c.meta()));
+    if (c.run() != null) h.add(Subjects.RUN, Base64.getEncoder().encodeToString(c.run()));
+    return h;
+  }
+
+  private void awaitIndexed(long seq) {
+    try {
+      if (!index.awaitApplied(seq, 5_000)) {
+        LOG.log(Level.WARNING, "NATS log: the index is more than 5 s behind the stream (at " + index.applied()
+            + ", need " + seq + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted while waiting for the NATS log");
+    }
+  }
+
+  private void catchUp(long deadline) {
+    try {
+      long last = stream.getStreamInfo().getStreamState().getLastSequence();
+      if (!index.awaitApplied(last, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))) {
+        throw ApiException.unavailable("this server's view of the NATS log is behind; retry shortly");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted while waiting for the NATS log");
+    } catch (IOException | JetStreamApiException e) {
+      throw ApiException.unavailable("the NATS JetStream log is unreachable (" + e.getMessage() + "); retry shortly");
+    }
+  }
+
+  private ApiException unavailable(PushedChunk c, Exception e) {
+    LOG.log(Level.WARNING, "NATS log: chunk " + c.chunkIndex() + " of replay " + c.replayId() + " not stored: "
+        + e.getMessage());
+    return ApiException.unavailable("the NATS JetStream log did not store chunk " + c.chunkIndex() + " of replay "
+        + c.replayId() + " (" + e.getMessage() + "); nothing was acknowledged, retry shortly");
+  }
+}

@@ -1,0 +1,222 @@
+package dev.echelon.server.jetstream;
+
+import dev.echelon.server.NatsSettings;
+import dev.echelon.server.base.ApiException;
+import dev.echelon.server.log.Appended;
+import dev.echelon.server.log.EventReader;
+import dev.echelon.server.log.LogSnapshot;
+import dev.echelon.server.log.Payload;
+import dev.echelon.server.log.PushedChunk;
+import dev.echelon.server.log.ReplayLog;
+import dev.echelon.server.log.Subscription;
+import dev.echelon.server.log.WorldStore;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.StreamContext;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The replay log on NATS JetStream, shared by several stateless servers: appends go through
+ * {@link Appender} (deduplicated, ordered per replay, acknowledged once stored on the replicas),
+ * listings and rules read this server's {@link StreamIndex}, viewers are {@link JetStreamReader}s
+ * (ordered consumers at their event id) and worlds live in an Object Store bucket. The connection
+ * reconnects for ever; while NATS is away, appends answer 503 and {@link #available()} is false.
+ */
+public final class JetStreamLog implements ReplayLog {
+  private static final Logger LOG = System.getLogger(JetStreamLog.class.getName());
+
+  private final NatsSettings settings;
+  private final Connection nc;
+  private final StreamContext stream;
+  private final Subjects subjects;
+  private final StreamIndex index;
+  private final ObjectWorldStore worlds;
+  /** Counts reconnections: consumers made before one are made again (a restarted server forgets them). */
+  private final java.util.concurrent.atomic.AtomicLong reconnects;
+  private final Appender appender;
+  private volatile boolean closed;
+
+  private JetStreamLog(NatsSettings settings, Connection nc, java.util.concurrent.atomic.AtomicLong reconnects,
+      long retainMaxBytes, int maxChunks, int worldCacheMax, long worldCacheBytes)
+      throws IOException, JetStreamApiException, InterruptedException {
+    this.settings = settings;
+    this.reconnects = reconnects;
+    this.nc = nc;
+    this.subjects = new Subjects(settings.stream());
+    var jsm = nc.jetStreamManagement();
+    StreamConfiguration config = StreamConfiguration.builder().name(settings.stream()).subjects(subjects.all())
+        .storageType(StorageType.File).replicas(settings.replicas()).maxBytes(retainMaxBytes)
+        .discardPolicy(DiscardPolicy.Old).duplicateWindow(Duration.ofMinutes(10)).build();
+    try {
+      jsm.getStreamInfo(settings.stream());
+    } catch (JetStreamApiException notFound) {
+      jsm.addStream(config);
+      LOG.log(Level.INFO, "created the JetStream stream " + settings.stream() + " (" + subjects.all() + ", R"
+          + settings.replicas() + ")");
+    }
+    this.stream = nc.getStreamContext(settings.stream());
+    this.worlds = new ObjectWorldStore(nc, settings.stream() + "_WORLDS", settings.replicas(), worldCacheMax,
+        worldCacheBytes);
+    this.index = new StreamIndex(stream, subjects.all(), maxChunks, reconnects);
+    index.start(Duration.ofSeconds(60));
+    this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index);
+  }
+
+  /** Connects to NATS and opens (creating if needed) the stream and the worlds bucket. */
+  public static JetStreamLog open(NatsSettings settings, long retainMaxBytes, int maxChunks, int worldCacheMax,
+      long worldCacheBytes) {
+    var reconnects = new java.util.concurrent.atomic.AtomicLong();
+    Options.Builder o = new Options.Builder().servers(settings.servers().toArray(String[]::new))
+        .connectionName("echelon-server").maxReconnects(-1).reconnectWait(Duration.ofMillis(500))
+        .connectionTimeout(Duration.ofSeconds(3)).errorListener(new QuietErrors())
+        .connectionListener((conn, event) -> {
+          if (event == io.nats.client.ConnectionListener.Events.RECONNECTED) reconnects.incrementAndGet();
+          if (event == io.nats.client.ConnectionListener.Events.DISCONNECTED
+              || event == io.nats.client.ConnectionListener.Events.RECONNECTED) {
+            LOG.log(Level.INFO, "NATS: " + event.name().toLowerCase(java.util.Locale.ROOT));
+          }
+        });
+    if (settings.credsFile() != null) o.authHandler(Nats.credentials(settings.credsFile()));
+    if (settings.user() != null) o.userInfo(settings.user(), settings.password());
+    if (settings.token() != null) o.token(settings.token().toCharArray());
+    Connection nc;
+    try {
+      nc = Nats.connect(o.build());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot reach NATS at " + String.join(",", settings.servers()) + " ("
+          + e.getMessage() + "); start it (nats-server -js) or fix ECHELON_LOG", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to NATS", e);
+    }
+    try {
+      return new JetStreamLog(settings, nc, reconnects, retainMaxBytes, maxChunks, worldCacheMax, worldCacheBytes);
+    } catch (Exception e) {
+      try {
+        nc.close();
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("cannot open the JetStream log on " + settings + ": " + e.getMessage()
+          + " (is JetStream enabled? nats-server -js)", e);
+    }
+  }
+
+  @Override public String backend() {
+    return "nats";
+  }
+
+  @Override public WorldStore worlds() {
+    return worlds;
+  }
+
+  @Override public Appended append(PushedChunk c, Function<PushedChunk, Payload> encode) {
+    if (closed) throw ApiException.unavailable("the server is shutting down; retry in a moment");
+    return appender.append(c, encode);
+  }
+
+  @Override public EventReader reader(Long afterId, Subscription filter) {
+    return new JetStreamReader(this, afterId, filter);
+  }
+
+  @Override public LogSnapshot snapshot() {
+    return index.snapshot();
+  }
+
+  @Override public List<Integer> chunkIndices(String replayId) {
+    return index.chunkIndices(replayId);
+  }
+
+  @Override public Optional<Payload> chunk(String replayId, int chunkIndex) {
+    Long seq = index.chunkSequence(replayId, chunkIndex);
+    if (seq == null) return Optional.empty();
+    try {
+      return Optional.ofNullable(payload(stream.getMessage(seq)));
+    } catch (JetStreamApiException gone) {
+      return Optional.empty(); // removed by the stream's limits
+    } catch (IOException e) {
+      throw ApiException.unavailable("the NATS JetStream log is unreachable (" + e.getMessage() + "); retry shortly");
+    }
+  }
+
+  /** A chunk message's payload; null when it is not a chunk. */
+  static Payload payload(MessageInfo m) {
+    Headers h = m.getHeaders();
+    if (h == null || !Subjects.CHUNK.equals(h.getFirst(Subjects.KIND))) return null;
+    return Payload.ofDeflated(m.getData(), Long.parseLong(h.getFirst(Subjects.PLAIN)),
+        Integer.parseInt(h.getFirst(Subjects.CRC)));
+  }
+
+  @Override public long headEventId() {
+    return index.applied();
+  }
+
+  @Override public boolean available() {
+    return !closed && nc.getStatus() == Connection.Status.CONNECTED && index.following();
+  }
+
+  StreamContext stream() {
+    return stream;
+  }
+
+  Subjects subjects() {
+    return subjects;
+  }
+
+  /** Reconnections so far; a consumer made before the latest one is made again. */
+  long reconnects() {
+    return reconnects.get();
+  }
+
+  StreamIndex index() {
+    return index;
+  }
+
+  /** Publishes so far, their total time, and messages the index has yet to apply: for /metrics. */
+  public long publishCount() {
+    return appender.publishes.sum();
+  }
+
+  public long publishNanos() {
+    return appender.publishNanos.sum();
+  }
+
+  public long indexLag() {
+    return index.lag();
+  }
+
+  @Override public void close() {
+    closed = true;
+    index.close();
+    try {
+      nc.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** jnats reports every reconnect attempt on stderr by default; one line per state change is enough. */
+  private static final class QuietErrors implements io.nats.client.ErrorListener {
+    @Override public void errorOccurred(Connection conn, String error) {
+      LOG.log(Level.WARNING, "NATS: " + error);
+    }
+
+    @Override public void exceptionOccurred(Connection conn, Exception exp) {
+      LOG.log(Level.DEBUG, "NATS: " + exp);
+    }
+  }
+}

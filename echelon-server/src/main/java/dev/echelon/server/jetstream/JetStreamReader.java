@@ -1,0 +1,154 @@
+package dev.echelon.server.jetstream;
+
+import dev.echelon.server.log.EventReader;
+import dev.echelon.server.log.LogEvent;
+import dev.echelon.server.log.Payload;
+import dev.echelon.server.log.ReplaySummary;
+import dev.echelon.server.log.Subscription;
+import io.nats.client.IterableConsumer;
+import io.nats.client.Message;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.OrderedConsumerConfiguration;
+import io.nats.client.impl.Headers;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A viewer as an ordered JetStream consumer on its subscription's subject filter, starting after
+ * its event id (the stream sequence), so {@code Last-Event-ID} resumes through any server. A
+ * viewer without one starts at the latest replay it covers, as with the file log; one whose events
+ * the stream's limits removed gets a RESYNC first. When NATS goes away the consumer is made again
+ * from the position once it is back.
+ */
+final class JetStreamReader implements EventReader {
+  private final JetStreamLog log;
+  private final Subscription filter;
+  private long position;
+  /** Set when joining at the latest replay: events of replays started before it are skipped. */
+  private long startFloor;
+  private final Set<String> started = new HashSet<>();
+  private String resync;
+  private IterableConsumer consumer;
+  private long consumerFrom = -1;
+  private long reconnects;
+
+  JetStreamReader(JetStreamLog log, Long afterId, Subscription filter) {
+    this.log = log;
+    this.filter = filter;
+    StreamIndex index = log.index();
+    if (afterId == null) {
+      startAtLatest();
+    } else if (afterId < 0 || afterId > index.applied()) {
+      resync = "event " + afterId + " is unknown to this log (its stream was replaced or the id is wrong)";
+      startAtLatest();
+    } else if (afterId + 1 < index.firstSequence()) {
+      resync = "events after " + afterId + " were removed by the stream's retention limits";
+      startAtLatest();
+    } else {
+      position = afterId;
+    }
+  }
+
+  private void startAtLatest() {
+    ReplaySummary latest = log.index().snapshot().latest(filter).orElse(null);
+    if (latest == null) {
+      position = log.index().applied();
+      startFloor = position + 1;
+    } else {
+      position = latest.firstEventId() - 1;
+      startFloor = latest.firstEventId();
+    }
+  }
+
+  @Override public LogEvent poll(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    if (resync != null) {
+      String reason = resync;
+      resync = null;
+      return new LogEvent(position, LogEvent.Kind.RESYNC, log.index().snapshot().latest(filter).orElse(null), -1, null,
+          reason);
+    }
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return null;
+      Message m;
+      try {
+        if (consumer == null || consumerFrom != position + 1 || reconnects != log.reconnects()) open();
+        m = consumer.nextMessage(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) { // NATS is away: wait, then make the consumer again from our position
+        closeConsumer();
+        Thread.sleep(Math.min(500, Math.max(1, left / 1_000_000)));
+        continue;
+      }
+      if (m == null) {
+        // the log has events for us but the consumer gave none: it was lost (a leader moved); make it again
+        if (log.index().lastMatching(filter) > position) closeConsumer();
+        return null;
+      }
+      long seq = m.metaData().streamSequence();
+      if (seq <= position) continue;
+      position = seq;
+      consumerFrom = seq + 1;
+      LogEvent event = event(m, seq);
+      if (event != null) return event;
+    }
+  }
+
+  private void open() throws Exception {
+    closeConsumer();
+    OrderedConsumerConfiguration cfg = new OrderedConsumerConfiguration().filterSubject(log.subjects().filter(filter))
+        .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(position + 1);
+    reconnects = log.reconnects();
+    consumer = log.stream().createOrderedConsumer(cfg).iterate();
+    consumerFrom = position + 1;
+  }
+
+  private LogEvent event(Message m, long seq) throws InterruptedException {
+    Headers h = m.getHeaders();
+    String id = h == null ? null : h.getFirst(Subjects.REPLAY);
+    String kind = h == null ? null : h.getFirst(Subjects.KIND);
+    if (id == null || kind == null) return null;
+    log.index().awaitApplied(seq, 2_000); // the summary should include this message
+    ReplaySummary summary = log.index().summary(id);
+    if (summary == null) return null; // removed meanwhile
+    if (summary.firstEventId() < startFloor && !started.contains(id)) return null; // joined after it started
+    switch (kind) {
+      case Subjects.START -> {
+        started.add(id);
+        return new LogEvent(seq, LogEvent.Kind.START, summary, -1, null, null);
+      }
+      case Subjects.CHUNK -> {
+        Payload p = Payload.ofDeflated(m.getData(), Long.parseLong(h.getFirst(Subjects.PLAIN)),
+            Integer.parseInt(h.getFirst(Subjects.CRC)));
+        return new LogEvent(seq, LogEvent.Kind.CHUNK, summary, Integer.parseInt(h.getFirst(Subjects.INDEX)), p, null);
+      }
+      case Subjects.END -> {
+        return new LogEvent(seq, LogEvent.Kind.END, summary, -1, null, null);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private void closeConsumer() {
+    if (consumer != null) {
+      try {
+        consumer.close();
+      } catch (Exception ignored) {
+        // the connection is gone anyway
+      }
+      consumer = null;
+    }
+  }
+
+  @Override public long position() {
+    return position;
+  }
+
+  @Override public void close() {
+    closeConsumer();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.echelon.server.jetstream;
+
+import dev.echelon.core.BoundedCache;
+import dev.echelon.core.WorldHash;
+import dev.echelon.server.base.ApiException;
+import dev.echelon.server.log.StoredWorld;
+import dev.echelon.server.log.WorldStore;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.ObjectStore;
+import io.nats.client.api.ObjectInfo;
+import io.nats.client.api.ObjectStoreConfiguration;
+import io.nats.client.api.StorageType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Worlds in a JetStream Object Store bucket keyed by hash, shared by every server; each server
+ * keeps the ones it used in a cache weighed in bytes. The first document stored under a hash wins.
+ */
+final class ObjectWorldStore implements WorldStore {
+  private final ObjectStore bucket;
+  private final BoundedCache<String, StoredWorld> cache;
+
+  ObjectWorldStore(Connection nc, String name, int replicas, int cacheMax, long cacheBytes)
+      throws IOException, JetStreamApiException {
+    var osm = nc.objectStoreManagement();
+    if (!osm.getBucketNames().contains(name)) {
+      try {
+        osm.create(ObjectStoreConfiguration.builder(name).storageType(StorageType.File).replicas(replicas).build());
+      } catch (JetStreamApiException raced) {
+        // another server made it first
+      }
+    }
+    this.bucket = nc.objectStore(name);
+    this.cache = BoundedCache.weighed(cacheMax, cacheBytes, StoredWorld::weight);
+  }
+
+  @Override public StoredWorld put(String expectedHash, byte[] body) {
+    StoredWorld stored = StoredWorld.validate(expectedHash, body);
+    Optional<StoredWorld> existing = find(stored.hash());
+    if (existing.isPresent()) return existing.get(); // the first document stored under a hash wins
+    try {
+      bucket.put(stored.hash(), stored.json());
+    } catch (IOException | JetStreamApiException | java.security.NoSuchAlgorithmException e) {
+      throw ApiException.unavailable("the NATS worlds bucket did not store world " + stored.hash() + " ("
+          + e.getMessage() + "); retry shortly");
+    }
+    cache.put(stored.hash(), stored);
+    return stored;
+  }
+
+  @Override public boolean contains(String hash) {
+    if (!WorldHash.isValid(hash)) return false;
+    if (cache.getIfPresent(hash) != null) return true;
+    return info(hash) != null;
+  }
+
+  @Override public Optional<StoredWorld> find(String hash) {
+    if (!WorldHash.isValid(hash)) return Optional.empty();
+    StoredWorld w = cache.getIfPresent(hash);
+    if (w != null) return Optional.of(w);
+    if (info(hash) == null) return Optional.empty();
+    return Optional.of(cache.get(hash, this::load));
+  }
+
+  private ObjectInfo info(String hash) {
+    try {
+      ObjectInfo i = bucket.getInfo(hash);
+      return i == null || i.isDeleted() ? null : i;
+    } catch (IOException | JetStreamApiException e) {
+      throw ApiException.unavailable("the NATS worlds bucket is unreachable (" + e.getMessage() + "); retry shortly");
+    }
+  }
+
+  private StoredWorld load(String hash) {
+    var out = new ByteArrayOutputStream();
+    try {
+      bucket.get(hash, out);
+    } catch (IOException | JetStreamApiException | java.security.NoSuchAlgorithmException e) {
+      throw ApiException.unavailable("the NATS worlds bucket is unreachable (" + e.getMessage() + "); retry shortly");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted while reading world " + hash);
+    }
+    return new StoredWorld(hash, out.toByteArray());
+  }
+
+  @Override public BoundedCache.Stats stats() {
+    return cache.stats();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.echelon.server.jetstream;
+
+import dev.echelon.server.log.Subscription;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Subjects and headers of the stream. A replay's messages share one subject that names its run
+ * and id, so {@code ?run=} and {@code ?replay=} are subject filters and appends to one replay can
+ * be ordered with an expected last subject sequence. The run token is fixed by the replay's first
+ * message (a trainer sends chunk 0, which carries the run, first).
+ */
+final class Subjects {
+  static final String KIND = "Echelon-Kind";
+  static final String REPLAY = "Echelon-Replay";
+  static final String WORLD = "Echelon-World";
+  static final String INDEX = "Echelon-Index";
+  static final String COUNT = "Echelon-Count";
+  static final String LAST = "Echelon-Last";
+  static final String FRAMES = "Echelon-Frames";
+  static final String PLAIN = "Echelon-Plain-Length";
+  static final String CRC = "Echelon-Crc";
+  static final String AT = "Echelon-At";
+  static final String META = "Echelon-Meta";
+  static final String RUN = "Echelon-Run";
+  static final String MSG_SIZE = "Nats-Msg-Size";
+
+  static final String START = "start";
+  static final String CHUNK = "chunk";
+  static final String END = "end";
+
+  private final String root;
+
+  /** @param stream the stream name; the default stream uses the root {@code echelon} */
+  Subjects(String stream) {
+    this.root = stream.equals("ECHELON") ? "echelon" : stream;
+  }
+
+  /** Every replay subject: the stream's subject. */
+  String all() {
+    return root + ".replay.>";
+  }
+
+  String replay(String runName, String replayId) {
+    return root + ".replay." + token(runName) + "." + replayId;
+  }
+
+  String filter(Subscription s) {
+    if (s.replayId() != null) return root + ".replay." + (s.run() == null ? "*" : token(s.run())) + "." + s.replayId();
+    if (s.run() != null) return root + ".replay." + token(s.run()) + ".*";
+    return all();
+  }
+
+  /** A run name as one subject token: [A-Za-z0-9_-] kept, other bytes as ~XX; no run is "~". */
+  static String token(String run) {
+    if (run == null) return "~";
+    StringBuilder b = new StringBuilder();
+    for (byte x : run.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (x & 0xff);
+      if (c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-')) b.append(c);
+      else b.append('~').append(Character.forDigit((c >> 4) & 15, 16)).append(Character.forDigit(c & 15, 16));
+    }
+    return b.length() == 0 ? "~00" : b.toString();
+  }
+}

@@ -1,0 +1,220 @@
+package dev.echelon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.echelon.core.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several Echelon servers, each in its own JVM, sharing one replay log on real nats-server processes. */
+class JetStreamIT {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final OkHttpClient HTTP = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+  @TempDir Path dir;
+
+  record Answer(int status, String body) {}
+
+  static Answer call(Request r) {
+    try (Response res = HTTP.newCall(r).execute()) {
+      return new Answer(res.code(), res.body().string());
+    } catch (java.io.IOException e) {
+      return new Answer(-1, e.toString());
+    }
+  }
+
+  static Answer post(String url, String json) {
+    return call(new Request.Builder().url(url).post(RequestBody.create(json, MediaType.get("application/json"))).build());
+  }
+
+  static Answer get(String url) {
+    return call(new Request.Builder().url(url).build());
+  }
+
+  static final JsonNode REPLAY = TestServer.fixture("replay-20x20-seed0.json.gz");
+
+  static String putWorld(String base) {
+    Answer a = call(new Request.Builder().url(base + "/worlds/" + dev.echelon.core.WorldHash.of(REPLAY.get("world")))
+        .put(RequestBody.create(REPLAY.get("world").toString(), MediaType.get("application/json"))).build());
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    return TestServer.parse(a.body()).get("world_hash").asText();
+  }
+
+  /** Chunk {@code i} of 10 (about 19 frames each) of the fixture replay. */
+  static String chunk(String replayId, String hash, int i) {
+    ArrayNode frames = (ArrayNode) REPLAY.get("frames");
+    var c = Json.mapper().createObjectNode().put("replay_id", replayId).put("world_ref", hash).put("chunk_index", i)
+        .put("chunk_count", 10);
+    ArrayNode part = c.putArray("frames");
+    for (int f = i * 19; f < Math.min(frames.size(), (i + 1) * 19); f++) part.add(frames.get(f));
+    if (i == 0) c.putObject("run").put("name", "cluster-run");
+    return c.toString();
+  }
+
+  static Map<String, String> env(String natsUrls, int replicas) {
+    return Map.of("ECHELON_LOG", natsUrls, "ECHELON_NATS_REPLICAS", String.valueOf(replicas));
+  }
+
+  /** The event names and chunk indices a viewer got, as "start", "0", "1", ..., "end". */
+  static List<String> seen(SseReader v, int events) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      SseReader.Event e = v.next(WAIT);
+      out.add(switch (e.name()) {
+        case "replay_start" -> "start";
+        case "replay_end" -> "end";
+        case "replay_chunk" -> String.valueOf(e.json().get("chunk_index").asInt());
+        default -> e.name();
+      });
+    }
+    return out;
+  }
+
+  static final List<String> WHOLE = List.of("start", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "end");
+
+  @Test
+  void twoServersOnOneStreamServeEveryChunkInOrderOnceAndResumeAcrossServers() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));
+        ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1));
+        SseReader onA = new SseReader(a.url("/events"));
+        SseReader onB = new SseReader(b.url("/events"))) {
+      String hash = putWorld(a.url(""));
+      assertThat(get(b.url("/worlds/" + hash)).status()).as("the world is shared").isEqualTo(200);
+      for (int i = 0; i < 10; i++) assertThat(post(a.url("/push"), chunk("shared", hash, i)).status()).isEqualTo(200);
+      assertThat(seen(onA, 12)).isEqualTo(WHOLE);
+      assertThat(seen(onB, 12)).isEqualTo(WHOLE);
+      assertThat(onB.events).isEmpty(); // nothing twice
+
+      JsonNode listA = TestServer.parse(get(a.url("/replays")).body());
+      JsonNode listB = TestServer.parse(get(b.url("/replays")).body());
+      assertThat(listB).isEqualTo(listA);
+      assertThat(listA.get("replays").get(0).get("complete").asBoolean()).isTrue();
+      assertThat(TestServer.parse(get(b.url("/runs")).body()).toString()).contains("cluster-run");
+      assertThat(get(b.url("/replays/shared/chunks/3")).body()).contains("\"chunk_index\":3");
+
+      // a viewer of A that saw up to chunk 4 reconnects to B with its last id and gets exactly the rest
+      try (SseReader first = new SseReader(a.url("/events?replay=shared"), "0")) {
+        List<SseReader.Event> upTo4 = new ArrayList<>();
+        for (int i = 0; i < 6; i++) upTo4.add(first.next(WAIT));
+        String last = String.valueOf(upTo4.get(5).id());
+        try (SseReader resumed = new SseReader(b.url("/events?replay=shared"), last)) {
+          assertThat(seen(resumed, 6)).containsExactly("5", "6", "7", "8", "9", "end");
+        }
+      }
+      assertThat(get(a.url("/metrics")).body()).contains("echelon_log_backend_nats 1").contains("echelon_nats_publishes_total");
+    }
+  }
+
+  @Test
+  void aServerKilledMidPushLosesNothingTheTrainerRetriesTheRestThroughAnother() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));
+        ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1));
+        SseReader onB = new SseReader(b.url("/events"))) {
+      String hash = putWorld(a.url(""));
+      for (int i = 0; i < 5; i++) assertThat(post(a.url("/push"), chunk("killed", hash, i)).status()).isEqualTo(200);
+      a.kill9();
+      // the trainer did not see chunk 4's answer: it retries from 4 through B
+      Answer again = post(b.url("/push"), chunk("killed", hash, 4));
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body()).contains("duplicate");
+      for (int i = 5; i < 10; i++) assertThat(post(b.url("/push"), chunk("killed", hash, i)).status()).isEqualTo(200);
+      assertThat(seen(onB, 12)).isEqualTo(WHOLE);
+      JsonNode summary = TestServer.parse(get(b.url("/replays/killed")).body());
+      assertThat(summary.get("received").toString()).isEqualTo("[0,1,2,3,4,5,6,7,8,9]");
+      assertThat(summary.get("frames").asInt()).isEqualTo(185);
+      for (int i = 0; i < 10; i++) {
+        JsonNode stored = TestServer.parse(get(b.url("/replays/killed/chunks/" + i)).body());
+        assertThat(stored.get("frames")).isEqualTo(TestServer.parse(chunk("killed", hash, i)).get("frames"));
+      }
+    }
+  }
+
+  @Test
+  void withNatsDownPushesAre503AndNothingIsAcknowledgedUntilItReturns() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1))) {
+      String hash = putWorld(a.url(""));
+      assertThat(post(a.url("/push"), chunk("outage", hash, 0)).status()).isEqualTo(200);
+      nats.kill();
+      Answer refused = post(a.url("/push"), chunk("outage", hash, 1));
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(TestServer.parse(refused.body()).get("detail").asText()).contains("NATS").contains("retry");
+      assertThat(get(a.url("/health")).status()).isEqualTo(503);
+      nats.start(); // same port, same store
+      long end = System.nanoTime() + WAIT.toNanos();
+      Answer back = null;
+      while (System.nanoTime() < end) {
+        back = post(a.url("/push"), chunk("outage", hash, 1));
+        if (back.status() == 200) break;
+        Thread.sleep(250);
+      }
+      assertThat(back.status()).as(back.body()).isEqualTo(200);
+      assertThat(get(a.url("/health")).status()).isEqualTo(200);
+      assertThat(TestServer.parse(get(a.url("/replays/outage")).body()).get("received").toString()).isEqualTo("[0,1]");
+    }
+  }
+
+  @Test
+  void aThreeNodeClusterKeepsEveryAcknowledgedChunkWhenANodeDies() throws Exception {
+    NatsServer n1 = new NatsServer(dir.resolve("n1"), "n1");
+    NatsServer n2 = new NatsServer(dir.resolve("n2"), "n2");
+    NatsServer n3 = new NatsServer(dir.resolve("n3"), "n3");
+    List<Integer> routes = List.of(n1.clusterPort, n2.clusterPort, n3.clusterPort);
+    try (n1; n2; n3) {
+      n1.cluster(routes).start();
+      n2.cluster(routes).start();
+      n3.cluster(routes).start();
+      String urls = n1.url() + "," + n2.url() + "," + n3.url();
+      try (ServerProcess a = startWhenClusterIsReady(dir.resolve("a"), env(urls, 3))) {
+        String hash = putWorld(a.url(""));
+        for (int i = 0; i < 5; i++) assertThat(post(a.url("/push"), chunk("r3", hash, i)).status()).isEqualTo(200);
+        n2.kill();
+        for (int i = 5; i < 10; i++) {
+          Answer r = retryPush(a, hash, i); // at most a brief retry while the stream elects a new leader
+          assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        JsonNode summary = TestServer.parse(get(a.url("/replays/r3")).body());
+        assertThat(summary.get("received").toString()).isEqualTo("[0,1,2,3,4,5,6,7,8,9]");
+        assertThat(summary.get("complete").asBoolean()).isTrue();
+      }
+    }
+  }
+
+  private static Answer retryPush(ServerProcess s, String hash, int i) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    Answer r;
+    do {
+      r = post(s.url("/push"), chunk("r3", hash, i));
+      if (r.status() == 200) return r;
+      Thread.sleep(250);
+    } while (System.nanoTime() < end);
+    return r;
+  }
+
+  /** A fresh cluster needs a moment to elect a JetStream leader; the server retries its start until then. */
+  private static ServerProcess startWhenClusterIsReady(Path runs, Map<String, String> env) throws InterruptedException {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        return new ServerProcess(runs, env);
+      } catch (RuntimeException e) {
+        last = e;
+        Thread.sleep(1000);
+      }
+    }
+    throw last;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.echelon.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real nats-server process with JetStream, on free ports with its own store directory; can be
+ * stopped and started again on the same port and store, or run as one node of a cluster. Tests that
+ * need it are skipped, with a message, where nats-server is not installed.
+ */
+public final class NatsServer implements AutoCloseable {
+  public final int port;
+  public final int clusterPort;
+  private final Path dir;
+  private final String name;
+  private List<Integer> routes = List.of();
+  private Process process;
+
+  public NatsServer(Path dir, String name) {
+    Assumptions.assumeTrue(binary() != null,
+        "nats-server is not installed (apt-get install nats-server; .ci/run does it): skipping the JetStream tests");
+    this.dir = dir;
+    this.name = name;
+    this.port = freePort();
+    this.clusterPort = freePort();
+  }
+
+  /** One node of a cluster whose nodes listen for routes on {@code routes}. */
+  public NatsServer cluster(List<Integer> routes) {
+    this.routes = List.copyOf(routes);
+    return this;
+  }
+
+  public String url() {
+    return "nats://127.0.0.1:" + port;
+  }
+
+  public NatsServer start() {
+    try {
+      Files.createDirectories(dir);
+      StringBuilder conf = new StringBuilder();
+      conf.append("server_name: ").append(name).append("\nlisten: 127.0.0.1:").append(port)
+          .append("\nmax_payload: 8MB\njetstream { store_dir: \"").append(dir.resolve("store")).append("\" }\n");
+      if (!routes.isEmpty()) {
+        conf.append("cluster { name: echelon-test\n listen: 127.0.0.1:").append(clusterPort).append("\n routes: [\n");
+        for (int r : routes) conf.append("  nats-route://127.0.0.1:").append(r).append("\n");
+        conf.append(" ]\n}\n");
+      }
+      Path file = dir.resolve("nats.conf");
+      Files.writeString(file, conf);
+      process = new ProcessBuilder(binary(), "-c", file.toString()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("nats.log").toFile())).start();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < end) {
+        if (!process.isAlive()) throw new IllegalStateException("nats-server exited; see " + dir.resolve("nats.log"));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+          return this;
+        } catch (IOException e) {
+          Thread.sleep(50);
+        }
+      }
+      throw new IllegalStateException("nats-server did not listen on " + port + " within 10 s");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGKILL, as a crashed node. */
+  public void kill() throws InterruptedException {
+    if (process == null) return;
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    process = null;
+  }
+
+  @Override public void close() {
+    try {
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String binary() {
+    for (String p : new String[] {"/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"}) {
+      if (Files.isExecutable(Path.of(p))) return p;
+    }
+    return null;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
