@@ -41,6 +41,11 @@ public final class LoadBench {
       fsync = list.get(fsyncAt + 1); // on, off or both: a build that predates ECHELON_FSYNC needs only "on"
       list.subList(fsyncAt, fsyncAt + 2).clear();
     }
+    int logAt = list.indexOf("--log");
+    if (logAt >= 0) {
+      PythonPushBench.nats = list.get(logAt + 1).equals("nats"); // file (default) or nats: a nats-server per row
+      list.subList(logAt, logAt + 2).clear();
+    }
     String[] args = list.toArray(new String[0]);
     String what = args.length > 0 ? args[0] : "all";
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;

@@ -32,11 +32,15 @@ final class PythonPushBench {
 
   record Result(double mbps, double p50, double p99, double cpuMsPerMb, int complete, int viewers, double heapMb) {}
 
+  /** Measure the NATS JetStream log (a fresh single-node nats-server per measurement) instead of the file log. */
+  static boolean nats;
+
   static void run(Path jar, int runs, List<byte[]> frames, String fsyncModes) throws Exception {
     byte[] world = LoadBench.worldJson();
     List<byte[]> chunks = chunks(frames, 30);
     double mb = chunks.stream().mapToLong(c -> c.length).sum() / 1e6;
-    System.out.printf(Locale.ROOT, "%n## python-style push: %d plain JSON chunks, %.1f MB, jar %s%n", chunks.size(), mb, jar);
+    System.out.printf(Locale.ROOT, "%n## python-style push: %d plain JSON chunks, %.1f MB, jar %s, %s log%n", chunks.size(),
+        mb, jar, nats ? "NATS JetStream (R1, CPU column: Echelon + nats-server)" : "file");
     System.out.println("| fsync | viewers | push MB/s | p50 ms | p99 ms | server CPU ms/MB | complete | heap after GC, MB above idle |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (boolean fsync : fsyncModes.equals("both") ? new boolean[] {true, false}
@@ -75,8 +79,10 @@ final class PythonPushBench {
 
   static Result push(Path jar, boolean fsync, byte[] world, List<byte[]> chunks, int viewers, int gzip, int slow,
       boolean measureHeap) throws Exception {
-    try (ServerProcess server = new ServerProcess(jar, Map.of("ECHELON_SSE_MAX_CLIENTS", "32",
-        "ECHELON_FSYNC", String.valueOf(fsync)))) {
+    try (NatsProcess natsServer = nats ? new NatsProcess() : null;
+        ServerProcess server = new ServerProcess(jar, natsServer == null
+            ? Map.of("ECHELON_SSE_MAX_CLIENTS", "32", "ECHELON_FSYNC", String.valueOf(fsync))
+            : Map.of("ECHELON_SSE_MAX_CLIENTS", "32", "ECHELON_LOG", natsServer.url()))) {
       String hash = dev.echelon.core.WorldHash.of(dev.echelon.core.Json.mapper().readTree(world));
       send(new Request.Builder().url(server.url() + "/worlds/" + hash).put(RequestBody.create(world, JSON)).build());
       List<SseCounter> readers = new ArrayList<>();
@@ -94,7 +100,7 @@ final class PythonPushBench {
         double heap = 0;
         String id = "py" + System.nanoTime();
         long[] sent = new long[chunks.size()];
-        double cpu0 = server.cpuSeconds();
+        double cpu0 = server.cpuSeconds() + (natsServer == null ? 0 : natsServer.cpuSeconds());
         long t0 = System.nanoTime();
         for (int i = 0; i < chunks.size(); i++) {
           sent[i] = System.nanoTime();
@@ -105,7 +111,7 @@ final class PythonPushBench {
           }
         }
         double pushSeconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = server.cpuSeconds() - cpu0;
+        double cpu = server.cpuSeconds() + (natsServer == null ? 0 : natsServer.cpuSeconds()) - cpu0;
         int complete = 0;
         for (SseCounter r : readers) {
           r.end(id).await(slow > 0 ? 120 : 60, TimeUnit.SECONDS);
