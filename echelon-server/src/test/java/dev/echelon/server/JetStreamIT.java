@@ -168,6 +168,24 @@ class JetStreamIT {
   }
 
   @Test
+  void aServerLogsInWithItsTokenAndWithoutOneSaysWhyItCannotStart() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").token("s3cret").start()) {
+      Map<String, String> env = new java.util.HashMap<>(env(nats.url(), 1));
+      env.put("ECHELON_NATS_TOKEN", "s3cret");
+      try (ServerProcess a = new ServerProcess(dir.resolve("a"), env)) {
+        assertThat(get(a.url("/health")).body()).contains("\"log\":\"nats\"");
+      }
+      Path log = dir.resolve("b-server.log");
+      try (ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1))) {
+        throw new AssertionError("started without the NATS token");
+      } catch (IllegalStateException expected) {
+        assertThat(java.nio.file.Files.readString(log)).contains("NATS at " + nats.url() + " refused our login")
+            .contains("set ECHELON_NATS_TOKEN").doesNotContain("s3cret");
+      }
+    }
+  }
+
+  @Test
   void aThreeNodeClusterKeepsEveryAcknowledgedChunkWhenANodeDies() throws Exception {
     NatsServer n1 = new NatsServer(dir.resolve("n1"), "n1");
     NatsServer n2 = new NatsServer(dir.resolve("n2"), "n2");

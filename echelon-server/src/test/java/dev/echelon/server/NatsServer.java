@@ -21,6 +21,7 @@ public final class NatsServer implements AutoCloseable {
   private final Path dir;
   private final String name;
   private List<Integer> routes = List.of();
+  private String token;
   private Process process;
 
   public NatsServer(Path dir, String name) {
@@ -38,6 +39,12 @@ public final class NatsServer implements AutoCloseable {
     return this;
   }
 
+  /** Requires clients to present this token. */
+  public NatsServer token(String token) {
+    this.token = token;
+    return this;
+  }
+
   public String url() {
     return "nats://127.0.0.1:" + port;
   }
@@ -48,6 +55,7 @@ public final class NatsServer implements AutoCloseable {
       StringBuilder conf = new StringBuilder();
       conf.append("server_name: ").append(name).append("\nlisten: 127.0.0.1:").append(port)
           .append("\nmax_payload: 8MB\njetstream { store_dir: \"").append(dir.resolve("store")).append("\" }\n");
+      if (token != null) conf.append("authorization { token: \"").append(token).append("\" }\n");
       if (!routes.isEmpty()) {
         conf.append("cluster { name: echelon-test\n listen: 127.0.0.1:").append(clusterPort).append("\n routes: [\n");
         for (int r : routes) conf.append("  nats-route://127.0.0.1:").append(r).append("\n");

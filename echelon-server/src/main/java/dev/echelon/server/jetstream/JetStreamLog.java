@@ -97,8 +97,13 @@ public final class JetStreamLog implements ReplayLog {
     try {
       nc = Nats.connect(o.build());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot reach NATS at " + String.join(",", settings.servers()) + " ("
-          + e.getMessage() + "); start it (nats-server -js) or fix ECHELON_LOG", e);
+      String where = String.join(",", settings.servers());
+      if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("authoriz")) {
+        throw new IllegalStateException("NATS at " + where + " refused our login (" + e.getMessage() + "); set"
+            + " ECHELON_NATS_TOKEN, ECHELON_NATS_USER and ECHELON_NATS_PASSWORD, or ECHELON_NATS_CREDS", e);
+      }
+      throw new IllegalStateException("cannot reach NATS at " + where + " (" + e.getMessage()
+          + "); start it (nats-server -js) or fix ECHELON_LOG", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to NATS", e);

@@ -50,14 +50,8 @@ final class JetStreamReader implements EventReader {
   }
 
   private void startAtLatest() {
-    ReplaySummary latest = log.index().snapshot().latest(filter).orElse(null);
-    if (latest == null) {
-      position = log.index().applied();
-      startFloor = position + 1;
-    } else {
-      position = latest.firstEventId() - 1;
-      startFloor = latest.firstEventId();
-    }
+    position = log.index().snapshot().joinPosition(filter, log.index().applied());
+    startFloor = position + 1;
   }
 
   @Override public LogEvent poll(long timeoutNanos) throws InterruptedException {

@@ -32,14 +32,8 @@ final class FileEventReader implements EventReader {
   }
 
   private void startAtLatest() {
-    ReplaySummary latest = log.snapshot().latest(filter).orElse(null);
-    if (latest == null) {
-      position = log.sequencer.committed();
-      startFloor = position + 1;
-    } else {
-      position = latest.firstEventId() - 1;
-      startFloor = latest.firstEventId();
-    }
+    position = log.snapshot().joinPosition(filter, log.sequencer.committed());
+    startFloor = position + 1;
   }
 
   @Override public LogEvent poll(long timeoutNanos) throws InterruptedException {

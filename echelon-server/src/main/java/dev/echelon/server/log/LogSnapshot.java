@@ -65,6 +65,15 @@ public final class LogSnapshot {
     return Optional.ofNullable(best);
   }
 
+  /**
+   * Where a viewer without a {@code Last-Event-ID} joins: just before the latest replay its
+   * subscription covers, or at {@code head} when there is none. Events of replays that started
+   * before the position + 1 are not for it.
+   */
+  public long joinPosition(Subscription filter, long head) {
+    return latest(filter).map(r -> r.firstEventId() - 1).orElse(head);
+  }
+
   /** A copy with one replay added, replaced or (with null) removed. */
   LogSnapshot with(String replayId, ReplaySummary summary) {
     var m = new java.util.HashMap<>(byId);

@@ -80,4 +80,18 @@ class PayloadTest {
     long deflated = p.retainedBytes() - body.length;
     assertThat(deflated).isPositive().isLessThan(body.length / 2);
   }
+
+  @Test
+  void aPayloadKeptOnlyDeflatedInflatesToTheSameBytesAndRefusesATruncatedForm() throws IOException {
+    byte[] json = text(300_000, 7);
+    Payload made = Payload.deflate(List.of(Payload.Slice.of(json)));
+    Payload stored = Payload.ofDeflated(made.deflatedBytes(), made.plainLength(), made.crc32());
+    assertThat(plain(stored)).isEqualTo(json);
+    assertThat(stored.crc32()).isEqualTo(made.crc32());
+    assertThat(new GZIPInputStream(new java.io.ByteArrayInputStream(gzipStream(List.of(stored)))).readAllBytes())
+        .isEqualTo(json);
+    byte[] cut = java.util.Arrays.copyOf(made.deflatedBytes(), made.deflatedBytes().length / 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain(Payload.ofDeflated(cut, json.length, 0)))
+        .isInstanceOf(IOException.class).hasMessageContaining("expected " + json.length);
+  }
 }
