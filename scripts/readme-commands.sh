@@ -71,6 +71,27 @@ fi
 curl_like=$(exec 3<>"/dev/tcp/127.0.0.1/$port"; printf 'GET /replays HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3; cat <&3)
 grep -q '"name":"ep_7"' <<<"$curl_like" || fail "GET /replays does not list the pushed file by name: $curl_like"
 
+if command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; then
+  natsbin=$(command -v nats-server || echo /usr/sbin/nats-server)
+  nport=$(free_port); s1=$(free_port); s2=$(free_port)
+  step "scale-out: nats-server -c nats.conf, two servers with ECHELON_LOG, push to one, list on the other"
+  printf 'listen: 127.0.0.1:%s\nmax_payload: 8MB\njetstream { store_dir: "%s" }\n' "$nport" "$work/nats" > "$work/nats.conf"
+  ("$natsbin" -c "$work/nats.conf" >"$work/nats.log" 2>&1) &
+  pids+=($!)
+  wait_for "$nport" "$work/nats.log"
+  (ECHELON_RUNS_DIR="$work/rs1" ECHELON_LOG="nats://127.0.0.1:$nport" exec ./echelon server --port "$s1" >"$work/s1.log" 2>&1) &
+  pids+=($!)
+  (ECHELON_RUNS_DIR="$work/rs2" ECHELON_LOG="nats://127.0.0.1:$nport" exec ./echelon server --port "$s2" >"$work/s2.log" 2>&1) &
+  pids+=($!)
+  wait_for "$s1" "$work/s1.log"; wait_for "$s2" "$work/s2.log"
+  ./echelon push "$fixture" --server "http://127.0.0.1:$s1" >"$work/out" 2>&1
+  expect "185 frames in 2 chunks" "$work/out"
+  listed=$(exec 3<>"/dev/tcp/127.0.0.1/$s2"; printf 'GET /replays HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3; cat <&3)
+  grep -q '"chunks_received":2' <<<"$listed" || fail "the second server does not list the replay pushed to the first: $listed"
+else
+  step "SKIPPED the scale-out commands: nats-server is not installed (apt-get install nats-server)"
+fi
+
 port2=$(free_port)
 step "./run.sh --port $port2 (server and demo trainer)"
 (cd "$work" && ECHELON_RUNS_DIR="$work/runs2" exec "$OLDPWD/run.sh" --port "$port2" >"$work/run.log" 2>&1) &

@@ -1,5 +1,6 @@
-// Mechs: one group per mech (body, cockpit, HP and heat bars, name label), interpolated between
-// frames; the selected one wears a ring. Bars and labels are depth-tested: walls hide them.
+// Mechs, instanced: every body is one instance of one box mesh (coloured per instance), likewise
+// cockpits and the HP and heat bars, so 40 mechs cost a handful of draw calls, not 200. Name labels
+// are sprites; the selected mech wears a ring. Bars and labels are depth-tested: walls hide them.
 import * as THREE from 'three';
 
 /** Body size (x, y, z) by class, in voxels; positions in frames are body centres. */
@@ -7,6 +8,13 @@ const BODY = {
   scout: [1.2, 1.0, 1.8], light: [1.4, 1.2, 2.0], medium: [1.8, 1.6, 3.0], heavy: [2.4, 2.0, 4.0],
 };
 const TEAM = { blue: 0x3b82f6, red: 0xef4444 };
+const DEAD = new THREE.Color(0x3f3f46);
+const ZERO = new THREE.Matrix4().makeScale(0, 0, 0);
+
+/**
+ * @typedef {{slot: number, team: string, size: number[], pos: THREE.Vector3, visible: boolean,
+ *            label: THREE.Sprite}} MechState
+ */
 
 export class MechLayer {
   /** @param {THREE.Scene} scene */
@@ -14,12 +22,22 @@ export class MechLayer {
     this.group = new THREE.Group();
     this.group.name = 'mechs';
     scene.add(this.group);
-    /** @type {Map<string, THREE.Group>} */
+    /** @type {Map<string, MechState>} */
     this.mechs = new Map();
-    this.geometries = new Map();
-    this.materials = new Map();
-    this.cockpit = new THREE.BoxGeometry(1, 1, 1);
-    this.barGeo = new THREE.PlaneGeometry(1, 1);
+    /** @type {string[]} slot → mech id */
+    this.slots = [];
+    this.unit = new THREE.BoxGeometry(1, 1, 1);
+    this.plane = new THREE.PlaneGeometry(1, 1);
+    this.materials = {
+      body: new THREE.MeshLambertMaterial({ color: 0xffffff }),
+      cockpit: new THREE.MeshLambertMaterial({ color: 0x1f2937 }),
+      hp: new THREE.MeshBasicMaterial({ color: 0x22c55e, side: THREE.DoubleSide }),
+      heat: new THREE.MeshBasicMaterial({ color: 0xf97316, side: THREE.DoubleSide }),
+    };
+    /** @type {?{body: THREE.InstancedMesh, cockpit: THREE.InstancedMesh, hp: THREE.InstancedMesh, heat: THREE.InstancedMesh}} */
+    this.meshes = null;
+    this.capacity = 0;
+    this.grow(64);
     /** @type {?string} */
     this.selected = null;
     this.labelsShown = true;
@@ -28,6 +46,31 @@ export class MechLayer {
     this.ring.name = 'selection';
     this.ring.visible = false;
     scene.add(this.ring);
+    // scratch objects, reused every frame
+    this.m = new THREE.Matrix4();
+    this.q = new THREE.Quaternion();
+    this.e = new THREE.Euler();
+    this.v = new THREE.Vector3();
+    this.s = new THREE.Vector3();
+    this.c = new THREE.Color();
+  }
+
+  /** (Re)makes the instanced meshes with room for `n` mechs. @param {number} n */
+  grow(n) {
+    if (this.meshes) for (const mesh of Object.values(this.meshes)) { this.group.remove(mesh); mesh.dispose(); }
+    const make = (geo, mat, name) => {
+      const mesh = new THREE.InstancedMesh(geo, mat, n);
+      mesh.name = name;
+      mesh.frustumCulled = false; // instances spread over the whole world
+      for (let i = 0; i < n; i++) mesh.setMatrixAt(i, ZERO);
+      this.group.add(mesh);
+      return mesh;
+    };
+    this.meshes = { body: make(this.unit, this.materials.body, 'mech bodies'),
+      cockpit: make(this.unit, this.materials.cockpit, 'cockpits'),
+      hp: make(this.plane, this.materials.hp, 'hp bars'), heat: make(this.plane, this.materials.heat, 'heat bars') };
+    for (let i = 0; i < n; i++) this.meshes.body.setColorAt(i, DEAD);
+    this.capacity = n;
   }
 
   /** Highlights one mech (or none) with a ring at its feet. @param {?string} id */
@@ -39,7 +82,6 @@ export class MechLayer {
   /** @param {boolean} shown */
   showLabels(shown) {
     this.labelsShown = shown;
-    for (const g of this.mechs.values()) g.userData.label.visible = shown;
   }
 
   /** A name tag drawn on a canvas texture: a sprite, so it is depth-tested like the bars. */
@@ -56,63 +98,21 @@ export class MechLayer {
     ctx.strokeText(id, 128, 24);
     ctx.fillStyle = team === 'blue' ? '#93c5fd' : team === 'red' ? '#fca5a5' : '#e5e7eb';
     ctx.fillText(id, 128, 24);
-    const texture = new THREE.CanvasTexture(canvas);
-    const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, transparent: true, depthTest: true }));
+    const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: new THREE.CanvasTexture(canvas), transparent: true }));
     sprite.scale.set(4, 0.75, 1);
     sprite.renderOrder = 5;
-    sprite.visible = this.labelsShown;
+    this.group.add(sprite);
     return sprite;
-  }
-
-  /** @param {string} cls */
-  geometry(cls) {
-    if (!this.geometries.has(cls)) {
-      const [x, y, z] = BODY[cls] || BODY.medium;
-      this.geometries.set(cls, new THREE.BoxGeometry(x, y, z));
-    }
-    return this.geometries.get(cls);
-  }
-
-  /** @param {string} key @param {() => THREE.Material} make */
-  material(key, make) {
-    if (!this.materials.has(key)) this.materials.set(key, make());
-    return this.materials.get(key);
   }
 
   /** @param {string} id @param {any} m */
   create(id, m) {
-    const g = new THREE.Group();
-    g.name = id;
-    const team = TEAM[m.team] ?? 0xa3a3a3;
-    const body = new THREE.Mesh(this.geometry(m.class), this.material('team:' + m.team,
-      () => new THREE.MeshLambertMaterial({ color: team })));
-    body.userData.mechId = id;
-    const size = BODY[m.class] || BODY.medium;
-    const cockpit = new THREE.Mesh(this.cockpit, this.material('cockpit', () => new THREE.MeshLambertMaterial({ color: 0x1f2937 })));
-    cockpit.scale.set(size[0] * 0.45, size[1] * 0.6, size[2] * 0.2);
-    cockpit.position.set(size[0] * 0.35, 0, size[2] * 0.3);
-    cockpit.userData.mechId = id;
-    const bars = new THREE.Group();
-    bars.position.z = size[2] / 2 + 0.8;
-    const hp = this.bar(0x22c55e, 0.0);
-    const heat = this.bar(0xf97316, -0.3);
-    bars.add(hp, heat);
-    const label = this.label(id, m.team);
-    label.position.z = size[2] / 2 + 1.6;
-    g.add(body, cockpit, bars, label);
-    g.userData = { body, bars, hp, heat, size, label };
-    this.group.add(g);
-    this.mechs.set(id, g);
-    return g;
-  }
-
-  /** @param {number} color @param {number} offset */
-  bar(color, offset) {
-    const mat = this.material('bar:' + color, () => new THREE.MeshBasicMaterial({ color, side: THREE.DoubleSide }));
-    const mesh = new THREE.Mesh(this.barGeo, mat);
-    mesh.position.z = offset;
-    mesh.scale.set(2, 0.2, 1);
-    return mesh;
+    if (this.slots.length >= this.capacity) this.grow(this.capacity * 2);
+    const state = { slot: this.slots.length, team: m.team, size: BODY[m.class] || BODY.medium,
+      pos: new THREE.Vector3(), visible: false, label: this.label(id, m.team) };
+    this.slots.push(id);
+    this.mechs.set(id, state);
+    return state;
   }
 
   /**
@@ -120,39 +120,50 @@ export class MechLayer {
    * @param {any} a @param {any} b @param {number} alpha 0..1 @param {THREE.Camera} camera
    */
   update(a, b, alpha, camera) {
-    const seen = new Set();
+    const { body, cockpit, hp, heat } = this.meshes;
     const mechsA = (a && a.mechs) || {};
     const mechsB = (b && b.mechs) || mechsA;
+    for (const st of this.mechs.values()) st.visible = false;
+    const up = this.v.set(0, 1, 0).applyQuaternion(camera.quaternion).clone();
+    const right = new THREE.Vector3(1, 0, 0).applyQuaternion(camera.quaternion);
     for (const id of Object.keys(mechsA)) {
       const ma = mechsA[id];
       const mb = mechsB[id] || ma;
       if (!ma || !Array.isArray(ma.pos)) continue;
-      seen.add(id);
-      const g = this.mechs.get(id) || this.create(id, ma);
+      const st = this.mechs.get(id) || this.create(id, ma);
+      const { slot, size } = st;
+      st.visible = true;
       const p = lerp3(ma.pos, mb.pos || ma.pos, alpha);
-      g.position.set(p[0], p[1], p[2]);
-      g.rotation.set(0, 0, lerpAngle(ma.yaw || 0, mb.yaw ?? ma.yaw ?? 0, alpha));
-      const { body, bars, hp, heat, size } = g.userData;
       const dead = ma.alive === false;
-      body.material = dead
-        ? this.material('dead', () => new THREE.MeshLambertMaterial({ color: 0x3f3f46 }))
-        : this.material('team:' + ma.team, () => new THREE.MeshLambertMaterial({ color: TEAM[ma.team] ?? 0xa3a3a3 }));
       // dead mechs lie flat; fallen ones tip over
-      if (dead) g.rotation.y = Math.PI / 2;
-      else if (ma.fallen) g.rotation.y = Math.PI / 5;
-      if (dead || ma.fallen) g.position.z -= size[2] / 4;
-      bars.visible = !dead;
-      g.userData.label.visible = this.labelsShown && !dead;
-      bars.quaternion.copy(camera.quaternion).premultiply(g.quaternion.clone().invert());
-      setBar(hp, ratio(ma.hp, ma.hp_max));
-      setBar(heat, ratio(ma.heat, ma.heat_cap));
+      const tilt = dead ? Math.PI / 2 : ma.fallen ? Math.PI / 5 : 0;
+      st.pos.set(p[0], p[1], p[2] - (dead || ma.fallen ? size[2] / 4 : 0));
+      this.q.setFromEuler(this.e.set(0, tilt, lerpAngle(ma.yaw || 0, mb.yaw ?? ma.yaw ?? 0, alpha), 'XYZ'));
+      body.setMatrixAt(slot, this.m.compose(st.pos, this.q, this.s.set(size[0], size[1], size[2])));
+      body.setColorAt(slot, dead ? DEAD : this.c.set(TEAM[ma.team] ?? 0xa3a3a3));
+      const offset = new THREE.Vector3(size[0] * 0.35, 0, size[2] * 0.3).applyQuaternion(this.q).add(st.pos);
+      cockpit.setMatrixAt(slot, this.m.compose(offset, this.q, this.s.set(size[0] * 0.45, size[1] * 0.6, size[2] * 0.2)));
+      if (dead) {
+        hp.setMatrixAt(slot, ZERO);
+        heat.setMatrixAt(slot, ZERO);
+      } else {
+        const top = new THREE.Vector3(st.pos.x, st.pos.y, st.pos.z + size[2] / 2 + 0.8);
+        bar(hp, slot, top, 0, ratio(ma.hp, ma.hp_max), up, right, camera.quaternion, this.m, this.s);
+        bar(heat, slot, top, -0.3, ratio(ma.heat, ma.heat_cap), up, right, camera.quaternion, this.m, this.s);
+      }
+      st.label.position.set(st.pos.x, st.pos.y, st.pos.z + size[2] / 2 + 1.6);
+      st.label.visible = this.labelsShown && !dead;
     }
-    for (const [id, g] of this.mechs) {
-      g.visible = seen.has(id);
+    for (const st of this.mechs.values()) {
+      if (st.visible) continue;
+      for (const mesh of [body, cockpit, hp, heat]) mesh.setMatrixAt(st.slot, ZERO);
+      st.label.visible = false;
     }
+    for (const mesh of [body, cockpit, hp, heat]) mesh.instanceMatrix.needsUpdate = true;
+    if (body.instanceColor) body.instanceColor.needsUpdate = true;
     const sel = this.selected && this.mechs.get(this.selected);
     this.ring.visible = Boolean(sel && sel.visible);
-    if (sel) this.ring.position.set(sel.position.x, sel.position.y, sel.position.z - sel.userData.size[2] / 2 + 0.08);
+    if (sel) this.ring.position.set(sel.pos.x, sel.pos.y, sel.pos.z - sel.size[2] / 2 + 0.08);
   }
 
   /**
@@ -162,45 +173,55 @@ export class MechLayer {
   pick(ndc, camera) {
     const ray = new THREE.Raycaster();
     ray.setFromCamera(ndc, camera);
-    const targets = [];
-    for (const g of this.mechs.values()) if (g.visible) targets.push(g.userData.body);
-    const hit = ray.intersectObjects(targets, false)[0];
-    return hit ? hit.object.userData.mechId : null;
+    this.meshes.body.computeBoundingSphere();
+    for (const hit of ray.intersectObject(this.meshes.body, false)) {
+      const id = this.slots[hit.instanceId];
+      if (id && this.mechs.get(id).visible) return id;
+    }
+    return null;
   }
 
   /** @param {string} id */
   position(id) {
-    const g = this.mechs.get(id);
-    return g ? g.position : null;
+    const st = this.mechs.get(id);
+    return st ? st.pos : null;
   }
 
   /** Removes every mech (a new replay). */
   clear() {
-    for (const g of this.mechs.values()) {
-      this.group.remove(g);
-      const label = g.userData.label;
-      label.material.map.dispose();
-      label.material.dispose();
+    for (const st of this.mechs.values()) {
+      this.group.remove(st.label);
+      st.label.material.map.dispose();
+      st.label.material.dispose();
     }
     this.mechs.clear();
+    this.slots = [];
+    for (const mesh of Object.values(this.meshes)) {
+      for (let i = 0; i < this.capacity; i++) mesh.setMatrixAt(i, ZERO);
+      mesh.instanceMatrix.needsUpdate = true;
+    }
     this.ring.visible = false;
   }
 
   dispose() {
     this.clear();
-    for (const geo of this.geometries.values()) geo.dispose();
-    for (const mat of this.materials.values()) mat.dispose();
-    this.geometries.clear();
-    this.materials.clear();
+    for (const mesh of Object.values(this.meshes)) mesh.dispose();
+    this.unit.dispose();
+    this.plane.dispose();
+    for (const mat of Object.values(this.materials)) mat.dispose();
     this.ring.geometry.dispose();
     this.ring.material.dispose();
   }
 }
 
-/** @param {THREE.Mesh} bar @param {number} frac */
-function setBar(bar, frac) {
-  bar.scale.x = Math.max(0.001, 2 * frac);
-  bar.position.x = -1 + frac; // shrink towards the left end
+/**
+ * Poses one bar instance facing the camera, shrinking towards its left end.
+ * @param {THREE.InstancedMesh} mesh @param {number} slot @param {THREE.Vector3} top
+ * @param {number} offset along the camera's up @param {number} frac 0..1
+ */
+function bar(mesh, slot, top, offset, frac, up, right, quaternion, m, s) {
+  const pos = top.clone().addScaledVector(up, offset).addScaledVector(right, -1 + frac);
+  mesh.setMatrixAt(slot, m.compose(pos, quaternion, s.set(Math.max(0.001, 2 * frac), 0.2, 1)));
 }
 
 function ratio(v, max) {
@@ -219,4 +240,3 @@ function lerpAngle(a, b, t) {
   while (d < -Math.PI) d += 2 * Math.PI;
   return a + d * t;
 }
-
