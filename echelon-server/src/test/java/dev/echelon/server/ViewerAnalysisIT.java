@@ -112,6 +112,20 @@ class ViewerAnalysisIT {
       assertThat(num(b, "time")).isBetween(19.7, 20.3);
       assertThat(b.driver.findElement(By.id("inspect-title")).getText()).startsWith("red_1");
       b.screenshot("viewer-deep-link");
+
+      // at 1440 px the top bar fits, and the scrubber does not move when play toggles
+      b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, 900));
+      Thread.sleep(300);
+      assertThat((Boolean) b.js("const t = document.getElementById('topbar'); return t.scrollWidth <= t.clientWidth"))
+          .as("top bar overflows at 1440 px").isTrue();
+      assertThat((Boolean) b.js("const i = document.getElementById('replay-info'); return i.scrollWidth <= i.clientWidth"))
+          .as("replay info is cut at 1440 px: " + b.js("return document.getElementById('replay-info').textContent")).isTrue();
+      var scrub = b.driver.findElement(By.id("scrub"));
+      var before = scrub.getRect();
+      b.driver.findElement(By.id("play")).click();
+      Thread.sleep(200);
+      assertThat(scrub.getRect().getX()).isEqualTo(before.getX());
+      assertThat(scrub.getRect().getWidth()).isEqualTo(before.getWidth());
     }
   }
 
