@@ -62,7 +62,7 @@ public final class EchelonServer implements AutoCloseable {
     if (config.nats() != null) {
       LOG.log(Level.INFO, "replay log: " + config.nats());
       return JetStreamLog.open(config.nats(), config.retainMaxBytes(), config.maxChunks(), config.worldCacheMax(),
-          config.worldCacheBytes());
+          config.worldCacheBytes(), config.tailCacheBytes());
     }
     return FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
         config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),

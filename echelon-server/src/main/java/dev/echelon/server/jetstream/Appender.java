@@ -45,7 +45,11 @@ final class Appender {
   final LongAdder publishes = new LongAdder();
   final LongAdder publishNanos = new LongAdder();
 
-  Appender(Connection nc, JetStream js, String streamName, StreamContext stream, Subjects subjects, StreamIndex index) {
+  private final dev.echelon.core.BoundedCache<Long, Payload> tail;
+
+  Appender(Connection nc, JetStream js, String streamName, StreamContext stream, Subjects subjects, StreamIndex index,
+      dev.echelon.core.BoundedCache<Long, Payload> tail) {
+    this.tail = tail;
     this.nc = nc;
     this.js = js;
     this.streamName = streamName;
@@ -101,6 +105,7 @@ final class Appender {
           + " in nats-server.conf (up to 64MB) or push smaller chunks");
     }
     PublishAck ack = send(subject, h, body, c.replayId() + "." + c.chunkIndex(), expected);
+    if (!ack.isDuplicate()) tail.put(ack.getSeqno(), payload); // viewers of this server need not fetch it back
     awaitIndexed(ack.getSeqno());
     ReplayEntry now = index.copy(c.replayId());
     boolean ended = false;

@@ -48,10 +48,12 @@ public final class JetStreamLog implements ReplayLog {
   /** Counts reconnections: consumers made before one are made again (a restarted server forgets them). */
   private final java.util.concurrent.atomic.AtomicLong reconnects;
   private final Appender appender;
+  /** Recent chunk payloads by sequence, shared by every viewer of this server: fetched and inflated once. */
+  private final dev.echelon.core.BoundedCache<Long, Payload> tail;
   private volatile boolean closed;
 
   private JetStreamLog(NatsSettings settings, Connection nc, java.util.concurrent.atomic.AtomicLong reconnects,
-      long retainMaxBytes, int maxChunks, int worldCacheMax, long worldCacheBytes)
+      long retainMaxBytes, int maxChunks, int worldCacheMax, long worldCacheBytes, long tailCacheBytes)
       throws IOException, JetStreamApiException, InterruptedException {
     this.settings = settings;
     this.reconnects = reconnects;
@@ -73,12 +75,14 @@ public final class JetStreamLog implements ReplayLog {
         worldCacheBytes);
     this.index = new StreamIndex(stream, subjects.all(), maxChunks, reconnects);
     index.start(Duration.ofSeconds(60));
-    this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index);
+    this.tail = dev.echelon.core.BoundedCache.weighed(4096, tailCacheBytes,
+        p -> p.plainLength() + p.deflatedBytes().length);
+    this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index, tail);
   }
 
   /** Connects to NATS and opens (creating if needed) the stream and the worlds bucket. */
   public static JetStreamLog open(NatsSettings settings, long retainMaxBytes, int maxChunks, int worldCacheMax,
-      long worldCacheBytes) {
+      long worldCacheBytes, long tailCacheBytes) {
     var reconnects = new java.util.concurrent.atomic.AtomicLong();
     Options.Builder o = new Options.Builder().servers(settings.servers().toArray(String[]::new))
         .connectionName("echelon-server").maxReconnects(-1).reconnectWait(Duration.ofMillis(500))
@@ -109,7 +113,8 @@ public final class JetStreamLog implements ReplayLog {
       throw new IllegalStateException("interrupted while connecting to NATS", e);
     }
     try {
-      return new JetStreamLog(settings, nc, reconnects, retainMaxBytes, maxChunks, worldCacheMax, worldCacheBytes);
+      return new JetStreamLog(settings, nc, reconnects, retainMaxBytes, maxChunks, worldCacheMax, worldCacheBytes,
+          tailCacheBytes);
     } catch (Exception e) {
       try {
         nc.close();
@@ -150,12 +155,31 @@ public final class JetStreamLog implements ReplayLog {
     Long seq = index.chunkSequence(replayId, chunkIndex);
     if (seq == null) return Optional.empty();
     try {
-      return Optional.ofNullable(payload(stream.getMessage(seq)));
-    } catch (JetStreamApiException gone) {
-      return Optional.empty(); // removed by the stream's limits
-    } catch (IOException e) {
-      throw ApiException.unavailable("the NATS JetStream log is unreachable (" + e.getMessage() + "); retry shortly");
+      return Optional.of(payloadAt(seq));
+    } catch (ApiException e) {
+      if (e.status() == 404) return Optional.empty(); // removed by the stream's limits
+      throw e;
     }
+  }
+
+  /**
+   * The payload of the chunk message at {@code seq}: from the tail cache, else fetched by sequence
+   * once (concurrent viewers wait for the same fetch).
+   *
+   * @throws ApiException 503 when NATS is unreachable, 404 when the message is gone
+   */
+  Payload payloadAt(long seq) {
+    return tail.get(seq, s -> {
+      try {
+        Payload p = payload(stream.getMessage(s));
+        if (p == null) throw ApiException.notFound("message " + s + " is not a chunk");
+        return p;
+      } catch (JetStreamApiException gone) {
+        throw ApiException.notFound("chunk message " + s + " was removed by the stream's limits");
+      } catch (IOException e) {
+        throw ApiException.unavailable("the NATS JetStream log is unreachable (" + e.getMessage() + "); retry shortly");
+      }
+    });
   }
 
   /** A chunk message's payload; null when it is not a chunk. */

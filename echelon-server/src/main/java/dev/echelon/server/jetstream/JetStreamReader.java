@@ -83,17 +83,28 @@ final class JetStreamReader implements EventReader {
       }
       long seq = m.metaData().streamSequence();
       if (seq <= position) continue;
+      LogEvent event;
+      try {
+        event = event(m, seq);
+      } catch (dev.echelon.server.base.ApiException e) {
+        if (e.status() != 404) { // NATS away: keep the position, read this event again later
+          closeConsumer();
+          Thread.sleep(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+          continue;
+        }
+        event = null; // removed by the stream's limits meanwhile
+      }
       position = seq;
       consumerFrom = seq + 1;
-      LogEvent event = event(m, seq);
       if (event != null) return event;
     }
   }
 
   private void open() throws Exception {
     closeConsumer();
+    // headers only: a chunk's body comes from the server's shared tail cache, fetched from NATS once
     OrderedConsumerConfiguration cfg = new OrderedConsumerConfiguration().filterSubject(log.subjects().filter(filter))
-        .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(position + 1);
+        .headersOnly(true).deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(position + 1);
     reconnects = log.reconnects();
     consumer = log.stream().createOrderedConsumer(cfg).iterate();
     consumerFrom = position + 1;
@@ -114,8 +125,7 @@ final class JetStreamReader implements EventReader {
         return new LogEvent(seq, LogEvent.Kind.START, summary, -1, null, null);
       }
       case Subjects.CHUNK -> {
-        Payload p = Payload.ofDeflated(m.getData(), Long.parseLong(h.getFirst(Subjects.PLAIN)),
-            Integer.parseInt(h.getFirst(Subjects.CRC)));
+        Payload p = log.payloadAt(seq);
         return new LogEvent(seq, LogEvent.Kind.CHUNK, summary, Integer.parseInt(h.getFirst(Subjects.INDEX)), p, null);
       }
       case Subjects.END -> {

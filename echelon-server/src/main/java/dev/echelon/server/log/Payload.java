@@ -55,8 +55,9 @@ public abstract class Payload {
   }
 
   /**
-   * A payload kept only in its deflate form, such as a chunk read back from a distributed log; its
-   * plain form is inflated on each write (only plain-JSON viewers and the chunk API need it).
+   * A payload read back in its deflate form, such as a chunk from a distributed log. Its plain form
+   * (needed only by plain-JSON viewers and the chunk API) is inflated on first use and kept, so a
+   * cached payload is inflated once however many viewers read it.
    *
    * @param deflated raw deflate blocks, byte-aligned (what {@link #deflatedBytes()} gives)
    * @param plainLength bytes it inflates to
@@ -158,6 +159,7 @@ public abstract class Payload {
     private final byte[] deflated;
     private final long length;
     private final int crc;
+    private volatile byte[] plain;
 
     Deflated(byte[] deflated, long length, int crc) {
       this.deflated = deflated;
@@ -174,18 +176,28 @@ public abstract class Payload {
     }
 
     @Override public void writePlain(OutputStream out) throws IOException {
+      byte[] p = plain;
+      if (p == null) plain = p = inflate();
+      out.write(p);
+    }
+
+    private byte[] inflate() throws IOException {
+      // deflate expands at most ~1032:1: a length beyond that (a forged header) is refused, not allocated
+      if (length > Integer.MAX_VALUE - 64 || length > deflated.length * 1032L + 1024) {
+        throw new IOException("payload claims " + length + " plain bytes from " + deflated.length + " deflated ones");
+      }
       java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
       try {
         inflater.setInput(deflated);
-        byte[] buf = new byte[64 * 1024];
-        long written = 0;
+        byte[] buf = new byte[(int) length];
+        int written = 0;
         while (written < length) {
-          int k = inflater.inflate(buf);
+          int k = inflater.inflate(buf, written, buf.length - written);
           if (k == 0 && (inflater.needsInput() || inflater.finished())) break;
-          out.write(buf, 0, k);
           written += k;
         }
         if (written != length) throw new IOException("payload inflated to " + written + " bytes, expected " + length);
+        return buf;
       } catch (java.util.zip.DataFormatException e) {
         throw new IOException("payload is not valid deflate: " + e.getMessage(), e);
       } finally {
@@ -198,7 +210,8 @@ public abstract class Payload {
     }
 
     @Override public long retainedBytes() {
-      return deflated.length;
+      byte[] p = plain;
+      return deflated.length + (p == null ? 0 : p.length);
     }
   }
 
