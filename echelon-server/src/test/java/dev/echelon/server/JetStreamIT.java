@@ -168,6 +168,22 @@ class JetStreamIT {
   }
 
   @Test
+  void aChangedRetentionBudgetIsAppliedToTheExistingStreamAtStartUp() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start()) {
+      try (ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1))) {
+        putWorld(a.url(""));
+      }
+      Map<String, String> smaller = new java.util.HashMap<>(env(nats.url(), 1));
+      smaller.put("ECHELON_RETAIN_MAX_BYTES", String.valueOf(64L << 20));
+      try (ServerProcess b = new ServerProcess(dir.resolve("b"), smaller)) {
+        assertThat(get(b.url("/health")).status()).isEqualTo(200);
+      }
+      assertThat(java.nio.file.Files.readString(dir.resolve("b-server.log")))
+          .contains("updated the JetStream stream ECHELON: max_bytes " + (2L << 30) + " -> " + (64L << 20));
+    }
+  }
+
+  @Test
   void aServerLogsInWithItsTokenAndWithoutOneSaysWhyItCannotStart() throws Exception {
     try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").token("s3cret").start()) {
       Map<String, String> env = new java.util.HashMap<>(env(nats.url(), 1));

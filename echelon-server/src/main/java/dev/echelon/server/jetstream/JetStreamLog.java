@@ -63,12 +63,22 @@ public final class JetStreamLog implements ReplayLog {
     StreamConfiguration config = StreamConfiguration.builder().name(settings.stream()).subjects(subjects.all())
         .storageType(StorageType.File).replicas(settings.replicas()).maxBytes(retainMaxBytes)
         .discardPolicy(DiscardPolicy.Old).duplicateWindow(Duration.ofMinutes(10)).build();
+    io.nats.client.api.StreamInfo existing = null;
     try {
-      jsm.getStreamInfo(settings.stream());
+      existing = jsm.getStreamInfo(settings.stream());
     } catch (JetStreamApiException notFound) {
       jsm.addStream(config);
       LOG.log(Level.INFO, "created the JetStream stream " + settings.stream() + " (" + subjects.all() + ", R"
           + settings.replicas() + ")");
+    }
+    if (existing != null) {
+      var now = existing.getConfiguration();
+      if (now.getMaxBytes() != retainMaxBytes || now.getReplicas() != settings.replicas()) {
+        // the settings changed since the stream was made: the stream follows them, or start-up says why not
+        jsm.updateStream(config);
+        LOG.log(Level.INFO, "updated the JetStream stream " + settings.stream() + ": max_bytes " + now.getMaxBytes()
+            + " -> " + retainMaxBytes + ", replicas " + now.getReplicas() + " -> " + settings.replicas());
+      }
     }
     this.stream = nc.getStreamContext(settings.stream());
     this.worlds = new ObjectWorldStore(nc, settings.stream() + "_WORLDS", settings.replicas(), worldCacheMax,
