@@ -50,9 +50,13 @@ export class MechLayer {
     this.m = new THREE.Matrix4();
     this.q = new THREE.Quaternion();
     this.e = new THREE.Euler();
-    this.v = new THREE.Vector3();
     this.s = new THREE.Vector3();
     this.c = new THREE.Color();
+    this.up = new THREE.Vector3();
+    this.right = new THREE.Vector3();
+    this.offset = new THREE.Vector3();
+    this.top = new THREE.Vector3();
+    this.barPos = new THREE.Vector3();
   }
 
   /** (Re)makes the instanced meshes with room for `n` mechs. @param {number} n */
@@ -124,8 +128,8 @@ export class MechLayer {
     const mechsA = (a && a.mechs) || {};
     const mechsB = (b && b.mechs) || mechsA;
     for (const st of this.mechs.values()) st.visible = false;
-    const up = this.v.set(0, 1, 0).applyQuaternion(camera.quaternion).clone();
-    const right = new THREE.Vector3(1, 0, 0).applyQuaternion(camera.quaternion);
+    const up = this.up.set(0, 1, 0).applyQuaternion(camera.quaternion);
+    const right = this.right.set(1, 0, 0).applyQuaternion(camera.quaternion);
     for (const id of Object.keys(mechsA)) {
       const ma = mechsA[id];
       const mb = mechsB[id] || ma;
@@ -141,15 +145,15 @@ export class MechLayer {
       this.q.setFromEuler(this.e.set(0, tilt, lerpAngle(ma.yaw || 0, mb.yaw ?? ma.yaw ?? 0, alpha), 'XYZ'));
       body.setMatrixAt(slot, this.m.compose(st.pos, this.q, this.s.set(size[0], size[1], size[2])));
       body.setColorAt(slot, dead ? DEAD : this.c.set(TEAM[ma.team] ?? 0xa3a3a3));
-      const offset = new THREE.Vector3(size[0] * 0.35, 0, size[2] * 0.3).applyQuaternion(this.q).add(st.pos);
+      const offset = this.offset.set(size[0] * 0.35, 0, size[2] * 0.3).applyQuaternion(this.q).add(st.pos);
       cockpit.setMatrixAt(slot, this.m.compose(offset, this.q, this.s.set(size[0] * 0.45, size[1] * 0.6, size[2] * 0.2)));
       if (dead) {
         hp.setMatrixAt(slot, ZERO);
         heat.setMatrixAt(slot, ZERO);
       } else {
-        const top = new THREE.Vector3(st.pos.x, st.pos.y, st.pos.z + size[2] / 2 + 0.8);
-        bar(hp, slot, top, 0, ratio(ma.hp, ma.hp_max), up, right, camera.quaternion, this.m, this.s);
-        bar(heat, slot, top, -0.3, ratio(ma.heat, ma.heat_cap), up, right, camera.quaternion, this.m, this.s);
+        const top = this.top.set(st.pos.x, st.pos.y, st.pos.z + size[2] / 2 + 0.8);
+        this.bar(hp, slot, top, 0, ratio(ma.hp, ma.hp_max), camera.quaternion);
+        this.bar(heat, slot, top, -0.3, ratio(ma.heat, ma.heat_cap), camera.quaternion);
       }
       st.label.position.set(st.pos.x, st.pos.y, st.pos.z + size[2] / 2 + 1.6);
       st.label.visible = this.labelsShown && !dead;
@@ -164,6 +168,17 @@ export class MechLayer {
     const sel = this.selected && this.mechs.get(this.selected);
     this.ring.visible = Boolean(sel && sel.visible);
     if (sel) this.ring.position.set(sel.pos.x, sel.pos.y, sel.pos.z - sel.size[2] / 2 + 0.08);
+  }
+
+  /**
+   * Poses one bar instance facing the camera (up and right as set by update), shrinking towards
+   * its left end.
+   * @param {THREE.InstancedMesh} mesh @param {number} slot @param {THREE.Vector3} top
+   * @param {number} offset along the camera's up @param {number} frac 0..1 @param {THREE.Quaternion} quaternion
+   */
+  bar(mesh, slot, top, offset, frac, quaternion) {
+    const pos = this.barPos.copy(top).addScaledVector(this.up, offset).addScaledVector(this.right, -1 + frac);
+    mesh.setMatrixAt(slot, this.m.compose(pos, quaternion, this.s.set(Math.max(0.001, 2 * frac), 0.2, 1)));
   }
 
   /**
@@ -212,16 +227,6 @@ export class MechLayer {
     this.ring.geometry.dispose();
     this.ring.material.dispose();
   }
-}
-
-/**
- * Poses one bar instance facing the camera, shrinking towards its left end.
- * @param {THREE.InstancedMesh} mesh @param {number} slot @param {THREE.Vector3} top
- * @param {number} offset along the camera's up @param {number} frac 0..1
- */
-function bar(mesh, slot, top, offset, frac, up, right, quaternion, m, s) {
-  const pos = top.clone().addScaledVector(up, offset).addScaledVector(right, -1 + frac);
-  mesh.setMatrixAt(slot, m.compose(pos, quaternion, s.set(Math.max(0.001, 2 * frac), 0.2, 1)));
 }
 
 function ratio(v, max) {

@@ -3,8 +3,6 @@ package dev.echelon.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.echelon.core.Json;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

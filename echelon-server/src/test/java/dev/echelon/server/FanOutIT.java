@@ -2,8 +2,6 @@ package dev.echelon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.echelon.core.Json;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,6 +1,5 @@
 package dev.echelon.server.http;
 
-import dev.echelon.server.base.ApiException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,6 +12,7 @@ import dev.echelon.core.WorldHash;
 import dev.echelon.server.base.ApiException;
 import dev.echelon.server.log.Payload;
 import dev.echelon.server.log.PushedChunk;
+import dev.echelon.server.log.ReplaySummary;
 import java.io.IOException;
 
 /**
@@ -92,23 +92,11 @@ final class PushParser {
           throw invalid("a final chunk must be the last one, got chunk_index=" + index + " chunk_count=" + count);
         }
       }
-      return new PushedChunk(replayId, worldRef, index, count, last, frames, frameCount, meta, run, runName(run));
+      return new PushedChunk(replayId, worldRef, index, count, last, frames, frameCount, meta, run, ReplaySummary.runName(run));
     } catch (JacksonException e) {
       throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw ApiException.badRequest("unreadable JSON: " + e.getMessage());
-    }
-  }
-
-  private static String runName(byte[] run) {
-    if (run == null) return null;
-    try {
-      JsonNode n = Json.mapper().readTree(run);
-      if (n.path("name").isTextual()) return n.get("name").asText();
-      if (n.path("run_dir").isTextual()) return n.get("run_dir").asText();
-      return null;
-    } catch (IOException e) {
-      return null;
     }
   }
 

@@ -2,9 +2,6 @@ package dev.echelon.server.log;
 
 import dev.echelon.core.BoundedCache;
 import dev.echelon.core.Gzip;
-import dev.echelon.core.RawJson;
-import dev.echelon.core.ProtocolException;
-import dev.echelon.core.World;
 import dev.echelon.core.WorldHash;
 import dev.echelon.server.base.ApiException;
 import java.io.IOException;

@@ -77,7 +77,7 @@ final class LegacyImport {
         if (frames < 0) continue;
         boolean first = imported == 0;
         PushedChunk c = new PushedChunk(id, world, index, count, false, Payload.Slice.of(payload), frames,
-            first ? meta : null, first ? run : null, first ? ReplayState.runName(run) : null);
+            first ? meta : null, first ? run : null, first ? ReplaySummary.runName(run) : null);
         log.append(c, x -> Payload.deflate(List.of(Payload.Slice.of(payload))), startedMillis + imported);
         imported++;
       }

@@ -1,8 +1,5 @@
 package dev.echelon.server.log;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.echelon.core.Json;
-import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,7 +62,7 @@ final class ReplayState {
     if (r.meta() != null) meta = r.meta();
     if (r.run() != null) {
       run = r.run();
-      runName = runName(run);
+      runName = ReplaySummary.runName(run);
     }
     updatedAtMillis = Math.max(updatedAtMillis, r.appendedAtMillis());
     return old;
@@ -78,10 +75,4 @@ final class ReplayState {
     summary = s;
     return s;
   }
-
-  /** The training run's name: {@code run.name}, else {@code run.run_dir}, else null. */
-  static String runName(byte[] runJson) {
-    return ReplaySummary.runName(runJson);
-  }
-
 }
