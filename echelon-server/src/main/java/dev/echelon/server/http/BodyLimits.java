@@ -1,7 +1,6 @@
 package dev.echelon.server.http;
 
 import dev.echelon.server.base.ApiException;
-import dev.echelon.server.base.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.EOFException;
@@ -54,7 +53,7 @@ final class BodyLimits {
       InputStream in = wire;
       for (int i = 0; i < gzipLayers; i++) in = new GZIPInputStream(in, 64 * 1024);
       if (gzipLayers > 0) in = new Counting(in, maxDecoded, "ECHELON_MAX_DECODED_BYTES", lease, upload);
-      byte[] bytes = declared > 0 && gzipLayers == 0 ? in.readNBytes((int) declared) : in.readAllBytes();
+      byte[] bytes = declared > 0 && gzipLayers == 0 ? readFully(in, (int) declared) : in.readAllBytes();
       if (declared > 0 && wire.count < declared) {
         throw ApiException.badRequest("the request body ended after " + wire.count + " of its " + declared
             + " bytes (Content-Length)");
@@ -77,6 +76,18 @@ final class BodyLimits {
     } finally {
       upload.close();
     }
+  }
+
+  /** Reads into one array of the declared size (readNBytes would gather pieces and copy them again). */
+  private static byte[] readFully(InputStream in, int length) throws IOException {
+    byte[] bytes = new byte[length];
+    int n = 0;
+    while (n < length) {
+      int k = in.read(bytes, n, length - n);
+      if (k < 0) break;
+      n += k;
+    }
+    return bytes;
   }
 
   /** Gzip layers to undo: codings are applied in the listed order and undone in reverse. */

@@ -1,7 +1,6 @@
 package dev.echelon.server.http;
 
 import dev.echelon.server.base.ApiException;
-import dev.echelon.server.base.ApiException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

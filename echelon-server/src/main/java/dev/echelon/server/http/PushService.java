@@ -2,7 +2,6 @@ package dev.echelon.server.http;
 
 import dev.echelon.server.base.ApiException;
 import dev.echelon.core.PushResponse;
-import dev.echelon.server.base.ApiException;
 import dev.echelon.server.base.Metrics;
 import dev.echelon.server.live.EventFormat;
 import dev.echelon.server.live.Viewers;

@@ -3,7 +3,6 @@ package dev.echelon.server.http;
 import dev.echelon.server.base.ApiException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.echelon.core.Chunk;
-import dev.echelon.server.base.ApiException;
 import dev.echelon.server.log.LogSnapshot;
 import dev.echelon.server.log.Payload;
 import dev.echelon.server.log.ReplayLog;
