@@ -4,9 +4,12 @@
 #   ./bench.sh NavBuildBench        a subset (any JMH arguments, e.g. -f 3 -wi 5)
 #   ./bench.sh footprint            graph sizes and bytes per node
 #   ./bench.sh load [python|ingest|stall|churn|soak|all] [runs] [soak-replays] [--jar JAR] [--fsync on|off|both]
-#                                   [--log file|nats]  (nats: a fresh nats-server per measurement)
+#                                   [--log file|nats] [--rows "1 plain,16 plain"] [--replay synthetic|fixture]
+#                                   (nats: a fresh nats-server per measurement; fixture: the simulator's own frames)
 #                                   the real server jar under load (python-style push with slow
 #                                   viewers, ingest, fan-out, soak); --jar measures another build
+#                                   ECHELON_BENCH_SERVER_JAVA_OPTS: JVM options for the server; ECHELON_BENCH_JFR=FILE:
+#                                   a JFR recording (CPU-time samples) of the measured push
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh

@@ -46,6 +46,17 @@ public final class LoadBench {
       PythonPushBench.nats = list.get(logAt + 1).equals("nats"); // file (default) or nats: a nats-server per row
       list.subList(logAt, logAt + 2).clear();
     }
+    int rowsAt = list.indexOf("--rows");
+    if (rowsAt >= 0) {
+      PythonPushBench.rows = list.get(rowsAt + 1); // e.g. "1,16": rows whose label starts with one of these
+      list.subList(rowsAt, rowsAt + 2).clear();
+    }
+    int replayAt = list.indexOf("--replay");
+    boolean fixture = false;
+    if (replayAt >= 0) {
+      fixture = list.get(replayAt + 1).equals("fixture"); // synthetic (default) or fixture: the simulator's frames
+      list.subList(replayAt, replayAt + 2).clear();
+    }
     String[] args = list.toArray(new String[0]);
     String what = args.length > 0 ? args[0] : "all";
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -53,7 +64,14 @@ public final class LoadBench {
     big = ReplayGenerator.frames(3000, 40, 1);
     System.out.printf(Locale.ROOT, "replay: 3000 frames, 40 mechs, %.1f MB of JSON on the 100x100x20 fixture world%n",
         ReplayGenerator.bytes(big) / 1e6);
-    if (what.equals("python") || what.equals("all")) PythonPushBench.run(JAR, runs, big, fsync);
+    if (fixture) {
+      List<byte[]> real = ReplayGenerator.fixtureFrames(10_200);
+      System.out.printf(Locale.ROOT, "python-style push of the simulator's fixture frames, repeated: %d frames, %.1f MB%n",
+          real.size(), ReplayGenerator.bytes(real) / 1e6);
+      if (what.equals("python") || what.equals("all")) PythonPushBench.run(JAR, runs, real, fsync);
+    } else if (what.equals("python") || what.equals("all")) {
+      PythonPushBench.run(JAR, runs, big, fsync);
+    }
     if (what.equals("ingest") || what.equals("all")) ingest(runs);
     if (what.equals("stall") || what.equals("all")) stall(runs);
     if (what.equals("churn") || what.equals("all")) churn();

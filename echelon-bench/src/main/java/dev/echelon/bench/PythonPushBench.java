@@ -35,6 +35,9 @@ final class PythonPushBench {
   /** Measure the NATS JetStream log (a fresh single-node nats-server per measurement) instead of the file log. */
   static boolean nats;
 
+  /** Comma-separated row labels to measure ({@code 1 plain}, {@code 1 gzip}, {@code 16 plain}, ...); null: all. */
+  static String rows;
+
   static void run(Path jar, int runs, List<byte[]> frames, String fsyncModes) throws Exception {
     byte[] world = LoadBench.worldJson();
     List<byte[]> chunks = chunks(frames, 30);
@@ -46,11 +49,12 @@ final class PythonPushBench {
     for (boolean fsync : fsyncModes.equals("both") ? new boolean[] {true, false}
         : new boolean[] {fsyncModes.equals("on")}) {
       for (int[] v : new int[][] {{1, 0, 0}, {1, 1, 0}, {16, 0, 0}, {16, 8, 0}, {16, 0, 4}}) {
+        String label = v[0] + (v[1] > 0 ? (v[0] == 1 ? " gzip" : " (" + v[1] + " gzip)") : " plain")
+            + (v[2] > 0 ? ", " + v[2] + " at 2 MB/s" : "");
+        if (rows != null && java.util.Arrays.stream(rows.split(",")).noneMatch(r -> label.equals(r.strip()))) continue;
         List<Result> rs = new ArrayList<>();
         for (int i = 0; i < runs; i++) rs.add(push(jar, fsync, world, chunks, v[0], v[1], v[2], false));
         Result heap = v[2] > 0 ? push(jar, fsync, world, chunks, v[0], v[1], v[2], true) : null;
-        String label = v[0] + (v[1] > 0 ? " (" + v[1] + " gzip)" : v[0] == 1 ? " plain" : " plain")
-            + (v[2] > 0 ? ", " + v[2] + " at 2 MB/s" : "");
         System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", fsync ? "on" : "off", label,
             mmm(rs, Result::mbps), mmm(rs, Result::p50), mmm(rs, Result::p99), mmm(rs, Result::cpuMsPerMb),
             rs.stream().map(r -> r.complete() + "/" + r.viewers()).toList(),
@@ -95,11 +99,14 @@ final class PythonPushBench {
           push(server, hash, "warm" + w, chunks, null);
           for (SseCounter r : readers) r.end("warm" + w).await(120, TimeUnit.SECONDS);
         }
-        server.gc();
+        // a forced full GC shrinks the heap, which the next push then pays to grow again: only the
+        // heap measurement (a run of its own) forces one, so the other figures see a server as it runs
+        if (measureHeap) server.gc();
         double idleHeap = server.metric("echelon_jvm_heap_used_bytes");
         double heap = 0;
         String id = "py" + System.nanoTime();
         long[] sent = new long[chunks.size()];
+        server.startRecording();
         double cpu0 = server.cpuSeconds() + (natsServer == null ? 0 : natsServer.cpuSeconds());
         long t0 = System.nanoTime();
         for (int i = 0; i < chunks.size(); i++) {
@@ -112,6 +119,7 @@ final class PythonPushBench {
         }
         double pushSeconds = (System.nanoTime() - t0) / 1e9;
         double cpu = server.cpuSeconds() + (natsServer == null ? 0 : natsServer.cpuSeconds()) - cpu0;
+        server.stopRecording();
         int complete = 0;
         for (SseCounter r : readers) {
           r.end(id).await(slow > 0 ? 120 : 60, TimeUnit.SECONDS);
@@ -124,6 +132,11 @@ final class PythonPushBench {
           for (int i = 0; i < Math.min(arr.length, chunks.size()); i++) if (arr[i] != 0) lat.add((arr[i] - sent[i]) / 1e6);
         }
         double[] l = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (System.getenv("ECHELON_BENCH_VERBOSE") != null) {
+          System.err.println("push ms per chunk: " + java.util.Arrays.toString(java.util.stream.IntStream.range(1, sent.length)
+              .mapToLong(i -> (sent[i] - sent[i - 1]) / 1_000_000).toArray()));
+          System.err.println("latency ms, sorted: " + java.util.Arrays.toString(java.util.Arrays.stream(l).mapToLong(d -> (long) d).toArray()));
+        }
         return new Result(mb / pushSeconds, l.length == 0 ? Double.NaN : l[l.length / 2],
             l.length == 0 ? Double.NaN : l[(int) (l.length * 0.99)], cpu * 1000 / mb, complete, viewers, heap / 1e6);
       } finally {
