@@ -87,9 +87,11 @@ public final class LoadBench {
   static void ingest(int runs) throws Exception {
     System.out.println("\n## ingest and fan-out (min / median / max over " + runs + " runs)");
     for (int viewers : new int[] {1, 16}) {
+      if (!PythonPushBench.selected(viewers + " plain") && !PythonPushBench.selected(viewers + " gzip")) continue;
       double base = median(repeat(runs, () -> baseline(viewers)));
       System.out.printf(Locale.ROOT, "loopback baseline, %2d readers: %.0f MB/s (median)%n", viewers, base);
       for (boolean gzip : new boolean[] {false, true}) {
+        if (!PythonPushBench.selected(viewers + (gzip ? " gzip" : " plain"))) continue;
         List<Result> rs = new ArrayList<>();
         for (int i = 0; i < runs; i++) rs.add(push(viewers, gzip, false, "ingest"));
         double mbps = median(rs.stream().mapToDouble(Result::mbps).toArray());
@@ -132,6 +134,7 @@ public final class LoadBench {
         for (SseCounter r : readers) r.end(warm).await(120, TimeUnit.SECONDS);
         long wire0 = readers.stream().mapToLong(r -> r.wireBytes).sum();
         long[] sent = new long[64];
+        server.startRecording();
         double cpu0 = server.cpuSeconds();
         long t0 = System.nanoTime();
         client.push(Replay.builder().replayId(id).world(world).frames(big).build(),
@@ -141,6 +144,7 @@ public final class LoadBench {
         }
         long t1 = System.nanoTime();
         double cpu = server.cpuSeconds() - cpu0;
+        server.stopRecording();
         double mb = ReplayGenerator.bytes(big) / 1e6;
         List<Double> lat = new ArrayList<>();
         int chunks = 0;

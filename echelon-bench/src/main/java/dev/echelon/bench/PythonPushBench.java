@@ -38,6 +38,11 @@ final class PythonPushBench {
   /** Comma-separated row labels to measure ({@code 1 plain}, {@code 1 gzip}, {@code 16 plain}, ...); null: all. */
   static String rows;
 
+  /** Whether {@code --rows} asks for the row {@code label}. */
+  static boolean selected(String label) {
+    return rows == null || java.util.Arrays.stream(rows.split(",")).anyMatch(r -> label.equals(r.strip()));
+  }
+
   static void run(Path jar, int runs, List<byte[]> frames, String fsyncModes) throws Exception {
     byte[] world = LoadBench.worldJson();
     List<byte[]> chunks = chunks(frames, 30);
@@ -51,7 +56,7 @@ final class PythonPushBench {
       for (int[] v : new int[][] {{1, 0, 0}, {1, 1, 0}, {16, 0, 0}, {16, 8, 0}, {16, 0, 4}}) {
         String label = v[0] + (v[1] > 0 ? (v[0] == 1 ? " gzip" : " (" + v[1] + " gzip)") : " plain")
             + (v[2] > 0 ? ", " + v[2] + " at 2 MB/s" : "");
-        if (rows != null && java.util.Arrays.stream(rows.split(",")).noneMatch(r -> label.equals(r.strip()))) continue;
+        if (!selected(label)) continue;
         List<Result> rs = new ArrayList<>();
         for (int i = 0; i < runs; i++) rs.add(push(jar, fsync, world, chunks, v[0], v[1], v[2], false));
         Result heap = v[2] > 0 ? push(jar, fsync, world, chunks, v[0], v[1], v[2], true) : null;
@@ -132,7 +137,7 @@ final class PythonPushBench {
           for (int i = 0; i < Math.min(arr.length, chunks.size()); i++) if (arr[i] != 0) lat.add((arr[i] - sent[i]) / 1e6);
         }
         double[] l = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (System.getenv("ECHELON_BENCH_VERBOSE") != null) {
+        if (System.getenv("ECHELON_BENCH_VERBOSE") != null && !System.getenv("ECHELON_BENCH_VERBOSE").isEmpty()) {
           System.err.println("push ms per chunk: " + java.util.Arrays.toString(java.util.stream.IntStream.range(1, sent.length)
               .mapToLong(i -> (sent[i] - sent[i - 1]) / 1_000_000).toArray()));
           System.err.println("latency ms, sorted: " + java.util.Arrays.toString(java.util.Arrays.stream(l).mapToLong(d -> (long) d).toArray()));

@@ -92,7 +92,7 @@ final class ServerProcess implements AutoCloseable {
     if (System.getenv("ECHELON_BENCH_JFR") == null) return;
     threadCpu = threadCpu();
     if (System.getenv("ECHELON_BENCH_JFR").equals("threads")) return; // CPU by thread only
-    jcmd("JFR.start", "name=bench", "settings=profile", "jdk.CPUTimeSample#enabled=true", "jdk.CPUTimeSample#throttle=1ms");
+    jcmd("JFR.start", "name=bench", "settings=profile", "jdk.CPUTimeSample#enabled=true", "jdk.CPUTimeSample#throttle=2000/s");
   }
 
   void stopRecording() throws Exception {
