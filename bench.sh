@@ -4,7 +4,7 @@
 #   ./bench.sh NavBuildBench        a subset (any JMH arguments, e.g. -f 3 -wi 5)
 #   ./bench.sh footprint            graph sizes and bytes per node
 #   ./bench.sh load [python|ingest|stall|churn|soak|all] [runs] [soak-replays] [--jar JAR] [--fsync on|off|both]
-#                                   [--log file|nats] [--rows "1 plain,16 plain"] [--replay synthetic|fixture]
+#                                   [--log file|nats] [--rows "1 plain,16 plain"] [--replay synthetic|fixture] [--warm 3]
 #                                   (nats: a fresh nats-server per measurement; fixture: the simulator's own frames)
 #                                   the real server jar under load (python-style push with slow
 #                                   viewers, ingest, fan-out, soak); --jar measures another build

@@ -51,6 +51,11 @@ public final class LoadBench {
       PythonPushBench.rows = list.get(rowsAt + 1); // e.g. "1,16": rows whose label starts with one of these
       list.subList(rowsAt, rowsAt + 2).clear();
     }
+    int warmAt = list.indexOf("--warm");
+    if (warmAt >= 0) {
+      PythonPushBench.warmReplays = Integer.parseInt(list.get(warmAt + 1)); // whole replays before measuring (3)
+      list.subList(warmAt, warmAt + 2).clear();
+    }
     int replayAt = list.indexOf("--replay");
     boolean fixture = false;
     if (replayAt >= 0) {

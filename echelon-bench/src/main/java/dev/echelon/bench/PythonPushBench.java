@@ -26,7 +26,7 @@ final class PythonPushBench {
   private static final OkHttpClient HTTP = new OkHttpClient.Builder().readTimeout(java.time.Duration.ofMinutes(2)).build();
 
   /** Whole replays pushed before measuring, so that the JIT compiler has done its work. */
-  static final int WARM_REPLAYS = 3;
+  static int warmReplays = 3;
 
   private PythonPushBench() {}
 
@@ -100,7 +100,7 @@ final class PythonPushBench {
           readers.add(new SseCounter(server.url() + "/events", i < gzip, 64, i >= viewers - slow ? 2_000_000 : 0));
         }
         while (server.metric("echelon_sse_clients") < viewers) Thread.sleep(10);
-        for (int w = 0; w < WARM_REPLAYS; w++) { // a long-running server is warm: its JIT has settled
+        for (int w = 0; w < warmReplays; w++) { // a long-running server is warm: its JIT has settled
           push(server, hash, "warm" + w, chunks, null);
           for (SseCounter r : readers) r.end("warm" + w).await(120, TimeUnit.SECONDS);
         }
