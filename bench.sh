@@ -9,7 +9,7 @@
 #                                   the real server jar under load (python-style push with slow
 #                                   viewers, ingest, fan-out, soak); --jar measures another build
 #                                   ECHELON_BENCH_SERVER_JAVA_OPTS: JVM options for the server; ECHELON_BENCH_JFR=FILE:
-#                                   a JFR recording (CPU-time samples) of the measured push
+#                                   a JFR recording (CPU-time samples) of the measured push (threads: CPU per thread only)
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh
