@@ -114,8 +114,8 @@ final class JsonScanner {
     }
   }
 
-  /** A member's name and colon, returning where its value starts. */
-  private int member(int p) {
+  /** Checks a member's name and colon at {@code p}; returns where its value starts. */
+  int member(int p) {
     if (p >= end || b[p] != '"') throw malformed(p, "expected a field name in double quotes, got " + describe(p));
     p = whitespace(string(p));
     if (p >= end || b[p] != ':') throw malformed(p, "expected ':' after a field name, got " + describe(p));

@@ -44,20 +44,17 @@ final class PushParser {
     p = json.whitespace(p + 1);
     boolean more = p < body.length && body[p] != '}';
     while (more) {
-      if (p >= body.length || body[p] != '"') throw json.malformed(p, "expected a field name in double quotes");
-      int nameEnd = json.string(p);
-      String name = text(body, p, nameEnd);
-      p = json.whitespace(nameEnd);
-      if (p >= body.length || body[p] != ':') throw json.malformed(p, "expected ':' after a field name");
-      int from = json.whitespace(p + 1);
-      if (from >= body.length) throw json.malformed(from, "the input ended where a value was expected");
-      if (name.equals("frames") && body[from] != '[') throw invalid("frames must be an array, got " + json.kindAt(from));
+      int from = json.member(p);
+      String name = text(body, p, json.string(p));
+      if (name.equals("frames") && from < body.length && body[from] != '[') {
+        throw invalid("frames must be an array, got " + json.kindAt(from));
+      }
       int to = json.skipValue(from, 1);
       switch (name) {
-        case "replay_id" -> replayId = string(body, from, to, name);
-        case "world_ref" -> worldRef = string(body, from, to, name);
-        case "chunk_index" -> index = integer(body, from, to, name, maxChunks);
-        case "chunk_count" -> count = body[from] == 'n' ? null : integer(body, from, to, name, maxChunks);
+        case "replay_id" -> replayId = string(json, body, from, to, name);
+        case "world_ref" -> worldRef = string(json, body, from, to, name);
+        case "chunk_index" -> index = integer(json, body, from, to, name, maxChunks);
+        case "chunk_count" -> count = body[from] == 'n' ? null : integer(json, body, from, to, name, maxChunks);
         case "final" -> {
           if (body[from] == 't' || body[from] == 'f') last = body[from] == 't';
           else if (body[from] != 'n') throw invalid("final must be a boolean, got " + json.kindAt(from));
@@ -68,8 +65,8 @@ final class PushParser {
               : new Payload.Slice(body, from, to - from);
           frameCount = json.elements;
         }
-        case "meta" -> meta = object(body, from, to, name);
-        case "run" -> run = object(body, from, to, name);
+        case "meta" -> meta = object(json, body, from, to, name);
+        case "run" -> run = object(json, body, from, to, name);
         default -> { }
       }
       p = json.whitespace(to);
@@ -123,15 +120,14 @@ final class PushParser {
     return p;
   }
 
-  private static String string(byte[] body, int from, int to, String name) {
-    if (body[from] != '"') throw invalid(name + " must be a string, got " + new JsonScanner(body).kindAt(from));
+  private static String string(JsonScanner json, byte[] body, int from, int to, String name) {
+    if (body[from] != '"') throw invalid(name + " must be a string, got " + json.kindAt(from));
     return text(body, from, to);
   }
 
-  private static int integer(byte[] body, int from, int to, String name, int max) {
+  private static int integer(JsonScanner json, byte[] body, int from, int to, String name, int max) {
     try (JsonParser p = token(body, from, to)) {
-      JsonToken t = p.currentToken();
-      if (t != JsonToken.VALUE_NUMBER_INT) throw invalid(name + " must be an integer, got " + describe(t));
+      if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) throw invalid(name + " must be an integer, got " + json.kindAt(from));
       if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() > max) {
         throw ApiException.badRequest(name + " must be at most " + max + " (ECHELON_MAX_CHUNKS), got " + p.getText());
       }
@@ -141,9 +137,9 @@ final class PushParser {
     }
   }
 
-  private static byte[] object(byte[] body, int from, int to, String name) {
+  private static byte[] object(JsonScanner json, byte[] body, int from, int to, String name) {
     if (body[from] == 'n') return null;
-    if (body[from] != '{') throw invalid(name + " must be an object, got " + new JsonScanner(body).kindAt(from));
+    if (body[from] != '{') throw invalid(name + " must be an object, got " + json.kindAt(from));
     if (to - from > MAX_META_BYTES) {
       throw ApiException.tooLarge(name + " is " + (to - from) + " bytes; at most " + MAX_META_BYTES
           + " are kept per replay (put bulky data in the frames)");
@@ -158,17 +154,5 @@ final class PushParser {
   /** A field of the wrong type or value: 422, as the original server (FastAPI) answers. */
   private static ApiException invalid(String detail) {
     return new ApiException(422, detail);
-  }
-
-  static String describe(JsonToken t) {
-    return switch (t) {
-      case START_OBJECT -> "an object";
-      case START_ARRAY -> "an array";
-      case VALUE_STRING -> "a string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-      case VALUE_NULL -> "null";
-      default -> t.toString();
-    };
   }
 }
