@@ -6,12 +6,13 @@ import dev.echelon.server.live.Viewers;
 import dev.echelon.server.jetstream.JetStreamLog;
 import dev.echelon.server.log.FileReplayLog;
 import dev.echelon.server.log.ReplayLog;
+import dev.echelon.server.log.Storage;
 import dev.echelon.server.nav.NavGraphs;
 import io.helidon.webserver.WebServer;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.time.InstantSource;
 
 /**
  * A running Echelon server. Tests and tools start one in-process with {@link #start(ServerConfig)};
@@ -30,16 +31,16 @@ public final class EchelonServer implements AutoCloseable {
   private WebServer server;
   private AutoCloseable routes;
 
-  private EchelonServer(ServerConfig config) {
+  private EchelonServer(ServerConfig config, Storage storage, InstantSource clock) {
     this.config = config;
     try {
-      Files.createDirectories(config.runsDir());
+      storage.createDirectories(config.runsDir());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create ECHELON_RUNS_DIR " + config.runsDir().toAbsolutePath()
           + ": " + e.getMessage() + "; point ECHELON_RUNS_DIR at a writable folder", e);
     }
     for (String w : config.warnings()) LOG.log(Level.WARNING, w);
-    this.log = openLog(config);
+    this.log = openLog(config, storage, clock);
     this.viewers = new Viewers(config.sseMaxClients(), config.sseStall(), metrics);
     this.nav = new NavGraphs(log.worlds(), new NavGraphs.Limits(config.navMaxVoxels(), config.navMaxBytes(),
         config.navCacheBytes(), config.navCacheMax(), config.navMaxExpansions()), metrics);
@@ -58,7 +59,7 @@ public final class EchelonServer implements AutoCloseable {
     }
   }
 
-  private static ReplayLog openLog(ServerConfig config) {
+  private static ReplayLog openLog(ServerConfig config, Storage storage, InstantSource clock) {
     if (config.nats() != null) {
       LOG.log(Level.INFO, "replay log: " + config.nats());
       return JetStreamLog.open(config.nats(), config.retainMaxBytes(), config.maxChunks(), config.worldCacheMax(),
@@ -66,12 +67,20 @@ public final class EchelonServer implements AutoCloseable {
     }
     return FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
         config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),
-        java.time.Duration.ofDays(config.worldRetainDays())));
+        java.time.Duration.ofDays(config.worldRetainDays())), storage, clock);
   }
 
   /** Starts a server; with port 0 it picks a free port, see {@link #port()}. */
   public static EchelonServer start(ServerConfig config) {
-    EchelonServer s = new EchelonServer(config);
+    return start(config, Storage.disk(), InstantSource.system());
+  }
+
+  /**
+   * Starts a server whose file log keeps its files on {@code storage} and tells time by
+   * {@code clock}: the seams through which fault tests lose unforced bytes and move time on.
+   */
+  public static EchelonServer start(ServerConfig config, Storage storage, InstantSource clock) {
+    EchelonServer s = new EchelonServer(config, storage, clock);
     try {
       s.server = WebServer.builder()
           .host(config.host())

@@ -46,15 +46,18 @@ public final class FileReplayLog implements ReplayLog {
   final ConcurrentHashMap<String, ReplayState> replays;
   private final FileWorldStore worlds;
   private final Retention retention;
-  private final Channels channels;
+  final Storage storage;
+  final java.time.InstantSource clock;
   private final java.time.Duration worldRetain;
   private final Object snapshotLock = new Object();
   private volatile LogSnapshot snapshot;
   private volatile boolean closed;
 
-  FileReplayLog(Options options, LogRecovery.Result recovered, FileWorldStore worlds, Channels channels) {
+  FileReplayLog(Options options, LogRecovery.Result recovered, FileWorldStore worlds, Storage storage,
+      java.time.InstantSource clock) {
     this.options = options;
-    this.channels = channels;
+    this.storage = storage;
+    this.clock = clock;
     this.dir = recovered.dir();
     this.worlds = worlds;
     this.tail = new TailCache(options.tailCacheBytes());
@@ -69,15 +72,16 @@ public final class FileReplayLog implements ReplayLog {
 
   /** Opens (and recovers) the log under {@code options.runsDir()}, reporting damage to the server log. */
   public static FileReplayLog open(Options options) {
-    return open(options, Channels.DEFAULT);
+    return open(options, Storage.disk(), java.time.InstantSource.system());
   }
 
-  static FileReplayLog open(Options options, Channels channels) {
-    FileWorldStore worlds = new FileWorldStore(options.runsDir(), options.worldCacheMax(), options.worldCacheBytes(),
-        options.fsync());
-    LogRecovery.Result recovered = LogRecovery.run(options, channels);
-    FileReplayLog log = new FileReplayLog(options, recovered, worlds, channels);
-    for (Path legacy : recovered.legacy()) LegacyImport.run(log, legacy);
+  /** Opens the log on {@code storage}, telling time by {@code clock}: the seams fault tests use. */
+  public static FileReplayLog open(Options options, Storage storage, java.time.InstantSource clock) {
+    FileWorldStore worlds = new FileWorldStore(storage, clock, options.runsDir(), options.worldCacheMax(),
+        options.worldCacheBytes(), options.fsync());
+    LogRecovery.Result recovered = LogRecovery.run(options, storage);
+    FileReplayLog log = new FileReplayLog(options, recovered, worlds, storage, clock);
+    for (Path legacy : recovered.legacy()) LegacyImport.run(log, storage, legacy);
     log.retention.start();
     return log;
   }
@@ -95,7 +99,7 @@ public final class FileReplayLog implements ReplayLog {
   }
 
   @Override public Appended append(PushedChunk c, Function<PushedChunk, Payload> encode) {
-    return append(c, encode, System.currentTimeMillis());
+    return append(c, encode, clock.millis());
   }
 
   /** An append stamped with {@code appendedAtMillis} (the import of an older archive keeps its times). */
@@ -139,7 +143,7 @@ public final class FileReplayLog implements ReplayLog {
           c.chunkCount() == null ? -1 : c.chunkCount(), c.last(), fresh, ended, c.frameCount(), payload.plainLength(),
           payload.crc32(), at, c.meta(), c.run());
       if (fresh) {
-        s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, channels);
+        s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, storage);
         worlds.touch(c.worldRef());
       }
       RecordRef ref = s.file.append(rec, made.deflated());
@@ -175,7 +179,7 @@ public final class FileReplayLog implements ReplayLog {
 
   private RuntimeException storageError(PushedChunk c, IOException e) {
     String what = "chunk " + c.chunkIndex() + " of replay " + c.replayId();
-    if (Durable.isFull(e)) {
+    if (Storage.isFull(e)) {
       return ApiException.storageFull("ECHELON_RUNS_DIR (" + options.runsDir() + ") is full: " + what
           + " was not stored; free space on that disk or lower ECHELON_RETAIN_MAX_BYTES, then retry");
     }
@@ -295,7 +299,7 @@ public final class FileReplayLog implements ReplayLog {
         snapshot = snapshot.with(s.id, null);
       }
       s.file.delete();
-      if (options.fsync()) Durable.forceDirectory(dir);
+      if (options.fsync()) storage.forceDirectory(dir);
       LOG.log(Level.INFO, "replay log: removed replay " + s.id + " (" + why + ")");
     } catch (IOException e) {
       report("cannot remove the files of replay " + s.id + ": " + e.getMessage());

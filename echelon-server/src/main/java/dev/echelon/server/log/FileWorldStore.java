@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,17 +22,26 @@ import java.util.zip.GZIPInputStream;
 public final class FileWorldStore implements WorldStore {
   private static final Logger LOG = System.getLogger(FileWorldStore.class.getName());
 
+  private final Storage storage;
+  private final java.time.InstantSource clock;
   private final Path dir;
   private final boolean fsync;
   private final BoundedCache<String, StoredWorld> cache;
   private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
 
   public FileWorldStore(Path runsDir, int cacheMax, long cacheBytes, boolean fsync) {
+    this(Storage.disk(), java.time.InstantSource.system(), runsDir, cacheMax, cacheBytes, fsync);
+  }
+
+  FileWorldStore(Storage storage, java.time.InstantSource clock, Path runsDir, int cacheMax, long cacheBytes,
+      boolean fsync) {
+    this.storage = storage;
+    this.clock = clock;
     this.dir = runsDir.resolve("worlds");
     this.fsync = fsync;
     this.cache = BoundedCache.weighed(cacheMax, cacheBytes, StoredWorld::weight);
     try {
-      Files.createDirectories(dir);
+      storage.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the worlds folder in ECHELON_RUNS_DIR: " + e.getMessage(), e);
     }
@@ -59,9 +67,9 @@ public final class FileWorldStore implements WorldStore {
   private void write(StoredWorld stored) {
     Path file = file(stored.hash());
     try {
-      Durable.replace(file, Gzip.compress(stored.json()), fsync);
+      storage.replace(file, Gzip.compress(stored.json()), fsync);
     } catch (IOException e) {
-      if (Durable.isFull(e)) {
+      if (Storage.isFull(e)) {
         throw ApiException.storageFull("ECHELON_RUNS_DIR is full: cannot store world " + stored.hash()
             + "; free space on its disk, then retry");
       }
@@ -72,14 +80,14 @@ public final class FileWorldStore implements WorldStore {
   }
 
   @Override public boolean contains(String hash) {
-    return WorldHash.isValid(hash) && (cache.getIfPresent(hash) != null || Files.exists(file(hash)));
+    return WorldHash.isValid(hash) && (cache.getIfPresent(hash) != null || storage.exists(file(hash)));
   }
 
   @Override public Optional<StoredWorld> find(String hash) {
     if (!WorldHash.isValid(hash)) return Optional.empty();
     StoredWorld w = cache.getIfPresent(hash);
     if (w != null) return Optional.of(w);
-    if (!Files.exists(file(hash))) return Optional.empty();
+    if (!storage.exists(file(hash))) return Optional.empty();
     try {
       return Optional.of(cache.get(hash, this::load));
     } catch (ApiException e) {
@@ -93,7 +101,7 @@ public final class FileWorldStore implements WorldStore {
   }
 
   private StoredWorld load(String hash) {
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(file(hash)))) {
+    try (InputStream in = new GZIPInputStream(storage.newInputStream(file(hash)))) {
       return new StoredWorld(hash, in.readAllBytes());
     } catch (NoSuchFileException e) {
       throw ApiException.notFound("world " + hash + " is not stored");
@@ -106,7 +114,7 @@ public final class FileWorldStore implements WorldStore {
   /** Marks a world as used now (a replay on it started), for world retention. */
   void touch(String hash) {
     try {
-      Files.setLastModifiedTime(file(hash), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+      storage.setLastModifiedMillis(file(hash), clock.millis());
     } catch (IOException e) {
       // retention may then see it as older than it is; the next replay on it touches it again
     }
@@ -117,19 +125,18 @@ public final class FileWorldStore implements WorldStore {
    * how many went. Only {@code <hash>.json.gz} files of this folder are ever deleted.
    */
   int retain(java.util.Set<String> inUse, java.time.Duration unused) {
-    long cutoff = System.currentTimeMillis() - unused.toMillis();
+    long cutoff = clock.millis() - unused.toMillis();
     int removed = 0;
-    try (var files = Files.newDirectoryStream(dir, "*.json.gz")) {
-      for (Path f : files) {
+    try {
+      for (Path f : storage.list(dir)) {
         String name = f.getFileName().toString();
+        if (!name.endsWith(".json.gz")) continue;
         String hash = name.substring(0, name.length() - ".json.gz".length());
-        if (!WorldHash.isValid(hash) || inUse.contains(hash) || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
+        if (!WorldHash.isValid(hash) || inUse.contains(hash) || storage.kind(f) != Storage.Kind.FILE) continue;
         writes.lock();
         try {
-          if (Files.getLastModifiedTime(f).toMillis() < cutoff) {
-            Files.delete(f);
+          if (storage.lastModifiedMillis(f) < cutoff) {
+            storage.deleteIfExists(f);
             cache.invalidate(hash);
             removed++;
             LOG.log(Level.INFO, "world " + hash + " removed: no retained replay uses it and it was unused for "

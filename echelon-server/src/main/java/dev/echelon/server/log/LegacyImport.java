@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
@@ -33,15 +30,15 @@ final class LegacyImport {
 
   private LegacyImport() {}
 
-  static boolean isLegacy(Path rdir) {
-    return Files.isRegularFile(rdir.resolve("manifest.json"), LinkOption.NOFOLLOW_LINKS)
-        && !Files.exists(rdir.resolve(ReplayFile.LOG), LinkOption.NOFOLLOW_LINKS);
+  static boolean isLegacy(Storage storage, Path rdir) {
+    return storage.kind(rdir.resolve("manifest.json")) == Storage.Kind.FILE
+        && !storage.exists(rdir.resolve(ReplayFile.LOG));
   }
 
-  static void run(FileReplayLog log, Path rdir) {
+  static void run(FileReplayLog log, Storage storage, Path rdir) {
     String id = rdir.getFileName().toString();
     try {
-      JsonNode m = Json.mapper().readTree(Files.readAllBytes(rdir.resolve("manifest.json")));
+      JsonNode m = Json.mapper().readTree(storage.readAllBytes(rdir.resolve("manifest.json")));
       String named = m.path("replay_id").asText();
       String world = m.path("world_ref").asText();
       if (!id.equals(named) || !WorldHash.isValid(world)) {
@@ -51,22 +48,20 @@ final class LegacyImport {
       }
       Integer count = m.path("chunk_count").canConvertToInt() && m.path("chunk_count").asInt() > 0
           ? m.get("chunk_count").asInt() : null;
-      long startedMillis = (long) (m.path("started_at").asDouble(System.currentTimeMillis() / 1000.0) * 1000);
+      long startedMillis = (long) (m.path("started_at").asDouble(log.clock.millis() / 1000.0) * 1000);
       byte[] meta = m.path("meta").isObject() ? Json.mapper().writeValueAsBytes(m.get("meta")) : null;
       byte[] run = m.path("run").isObject() ? Json.mapper().writeValueAsBytes(m.get("run")) : null;
       TreeMap<Integer, Path> files = new TreeMap<>();
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(rdir)) {
-        for (Path f : ds) {
-          Matcher mt = CHUNK_FILE.matcher(f.getFileName().toString());
-          if (mt.matches() && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) files.put(Integer.parseInt(mt.group(1)), f);
-        }
+      for (Path f : storage.list(rdir)) {
+        Matcher mt = CHUNK_FILE.matcher(f.getFileName().toString());
+        if (mt.matches() && storage.kind(f) == Storage.Kind.FILE) files.put(Integer.parseInt(mt.group(1)), f);
       }
       int imported = 0;
       for (var e : files.entrySet()) {
         int index = e.getKey();
         if (count != null && index >= count) continue;
         byte[] payload;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(e.getValue()))) {
+        try (InputStream in = new GZIPInputStream(storage.newInputStream(e.getValue()))) {
           payload = in.readNBytes((int) MAX_CHUNK_BYTES);
         } catch (IOException damaged) {
           FileReplayLog.report("replay " + id + ": old chunk file " + e.getValue().getFileName() + " is unreadable ("
@@ -85,8 +80,8 @@ final class LegacyImport {
         FileReplayLog.report("replay " + id + " of the earlier format holds no readable chunk; left as it is");
         return;
       }
-      for (Path f : files.values()) Files.deleteIfExists(f);
-      Files.deleteIfExists(rdir.resolve("manifest.json"));
+      for (Path f : files.values()) storage.deleteIfExists(f);
+      storage.deleteIfExists(rdir.resolve("manifest.json"));
       LOG.log(Level.INFO, "replay log: imported replay " + id + " (" + imported + " chunks) from the earlier archive format");
     } catch (IOException | RuntimeException e) {
       FileReplayLog.report("replay " + id + " of the earlier format cannot be imported (" + e.getMessage()

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,34 +26,35 @@ final class LogRecovery {
   record Result(Path dir, Tombstones tombstones, long lastEventId, ConcurrentHashMap<String, ReplayState> replays,
       LogSnapshot snapshot, List<LogEntry> entries, List<Path> legacy) {}
 
-  static Result run(FileReplayLog.Options o, Channels channels) {
+  static Result run(FileReplayLog.Options o, Storage storage) {
     Path dir = o.runsDir().resolve("replays");
     try {
-      Files.createDirectories(dir);
+      storage.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + "): "
           + e.getMessage(), e);
     }
-    Tombstones tombstones = Tombstones.load(o.runsDir().resolve("log-state.json"), o.fsync(), FileReplayLog::report);
+    Tombstones tombstones = Tombstones.load(storage, o.runsDir().resolve("log-state.json"), o.fsync(),
+        FileReplayLog::report);
     ConcurrentHashMap<String, ReplayState> replays = new ConcurrentHashMap<>();
     Map<Long, LogEntry> entries = new LinkedHashMap<>();
     Map<String, ReplaySummary> summaries = new HashMap<>();
     long last = tombstones.lastEventId();
     long bytes = 0;
     List<Path> legacy = new java.util.ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir)) {
-      for (Path rdir : dirs) {
+    try {
+      for (Path rdir : storage.list(dir)) {
         String id = rdir.getFileName().toString();
-        if (!Files.isDirectory(rdir, LinkOption.NOFOLLOW_LINKS)) continue;
+        if (storage.kind(rdir) != Storage.Kind.DIRECTORY) continue;
         if (!Chunk.isValidReplayId(id)) {
           FileReplayLog.report("ignoring " + rdir.getFileName() + " in the replays folder: not a replay id");
           continue;
         }
-        if (LegacyImport.isLegacy(rdir)) {
+        if (LegacyImport.isLegacy(storage, rdir)) {
           legacy.add(rdir);
           continue;
         }
-        ReplayState s = recover(rdir, id, o.fsync(), channels, entries);
+        ReplayState s = recover(rdir, id, o.fsync(), storage, entries);
         if (s == null) continue;
         replays.put(id, s);
         summaries.put(id, s.summary);
@@ -74,11 +72,11 @@ final class LogRecovery {
     return new Result(dir, tombstones, last, replays, new LogSnapshot(summaries), List.copyOf(entries.values()), legacy);
   }
 
-  private static ReplayState recover(Path rdir, String id, boolean fsync, Channels channels,
+  private static ReplayState recover(Path rdir, String id, boolean fsync, Storage storage,
       Map<Long, LogEntry> entries) {
     ReplayRecovery.Recovered r;
     try {
-      r = ReplayRecovery.recover(rdir, id, fsync, FileReplayLog::report, channels);
+      r = ReplayRecovery.recover(rdir, id, fsync, FileReplayLog::report, storage);
     } catch (IOException e) {
       FileReplayLog.report("replay " + id + " cannot be read (" + e.getMessage() + "); left as it is");
       return null;

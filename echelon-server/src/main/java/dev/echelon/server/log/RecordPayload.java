@@ -19,11 +19,13 @@ import java.util.zip.Inflater;
 final class RecordPayload extends Payload {
   private static final int BUFFER = 64 * 1024;
 
+  private final Storage storage;
   private final Path log;
   private final RecordRef ref;
   private boolean verified;
 
-  RecordPayload(Path log, RecordRef ref) {
+  RecordPayload(Storage storage, Path log, RecordRef ref) {
+    this.storage = storage;
     this.log = log;
     this.ref = ref;
   }
@@ -37,7 +39,7 @@ final class RecordPayload extends Payload {
   }
 
   @Override public void writeDeflated(OutputStream out) throws IOException {
-    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+    try (FileChannel ch = storage.open(log, StandardOpenOption.READ)) {
       if (!verified) verify(ch, ref);
       ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       long pos = ref.payloadOffset();
@@ -53,7 +55,7 @@ final class RecordPayload extends Payload {
   }
 
   @Override public void writePlain(OutputStream out) throws IOException {
-    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+    try (FileChannel ch = storage.open(log, StandardOpenOption.READ)) {
       if (!verified) verify(ch, ref);
       Inflater inflater = new Inflater(true);
       try {
@@ -91,12 +93,12 @@ final class RecordPayload extends Payload {
 
   /** Checks the record once; later writes trust it. Throws when it is damaged or gone. */
   void verify() throws IOException {
-    verify(log, ref);
+    verify(storage, log, ref);
     verified = true;
   }
 
-  static void verify(Path log, RecordRef ref) throws IOException {
-    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+  static void verify(Storage storage, Path log, RecordRef ref) throws IOException {
+    try (FileChannel ch = storage.open(log, StandardOpenOption.READ)) {
       verify(ch, ref);
     }
   }

@@ -3,7 +3,6 @@ package dev.echelon.server.log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,12 +23,12 @@ final class ReplayFile {
   final Path dir;
   private final boolean fsync;
   private final Consumer<String> report;
-  private final Channels channels;
+  private final Storage storage;
   private long size;
   private boolean indexUsable = true;
 
-  ReplayFile(String replayId, Path dir, long size, boolean fsync, Consumer<String> report, Channels channels) {
-    this.channels = channels;
+  ReplayFile(String replayId, Path dir, long size, boolean fsync, Consumer<String> report, Storage storage) {
+    this.storage = storage;
     this.replayId = replayId;
     this.dir = dir;
     this.size = size;
@@ -38,19 +37,29 @@ final class ReplayFile {
   }
 
   /** Creates the replay's directory and empty files, durably (the directory entries are forced too). */
-  static ReplayFile create(Path replaysDir, String replayId, boolean fsync, Consumer<String> report, Channels channels)
+  static ReplayFile create(Path replaysDir, String replayId, boolean fsync, Consumer<String> report, Storage storage)
       throws IOException {
     Path dir = replaysDir.resolve(replayId);
-    Files.createDirectories(dir);
-    try (FileChannel log = channels.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      log.truncate(0);
+    ReplayFile file = new ReplayFile(replayId, dir, 0, fsync, report, storage);
+    try {
+      storage.createDirectories(dir);
+      try (FileChannel log = storage.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        log.truncate(0);
+      }
+      storage.write(dir.resolve(INDEX), RecordFormat.indexHeader(replayId), fsync);
+      if (fsync) {
+        storage.forceDirectory(dir);
+        storage.forceDirectory(replaysDir);
+      }
+    } catch (IOException e) {
+      try {
+        file.delete(); // a half-made directory would be reported at every start
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     }
-    Durable.write(dir.resolve(INDEX), RecordFormat.indexHeader(replayId), fsync);
-    if (fsync) {
-      Durable.forceDirectory(dir);
-      Durable.forceDirectory(replaysDir);
-    }
-    return new ReplayFile(replayId, dir, 0, fsync, report, channels);
+    return file;
   }
 
   Path log() {
@@ -69,7 +78,7 @@ final class ReplayFile {
     ByteBuffer head = RecordFormat.head(r, payload);
     int headerLength = head.remaining() - RecordFormat.PRELUDE;
     long at = size;
-    try (FileChannel ch = channels.open(log(), StandardOpenOption.WRITE)) {
+    try (FileChannel ch = storage.open(log(), StandardOpenOption.WRITE)) {
       try {
         if (ch.size() != at) ch.truncate(at); // what an earlier failed append may have left
         ch.position(at);
@@ -94,7 +103,7 @@ final class ReplayFile {
 
   private void appendIndex(RecordRef ref) {
     if (!indexUsable) return;
-    try (FileChannel ch = channels.open(dir.resolve(INDEX), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch = storage.open(dir.resolve(INDEX), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer e = RecordFormat.entry(ref);
       while (e.hasRemaining()) ch.write(e);
     } catch (IOException e) {
@@ -110,19 +119,19 @@ final class ReplayFile {
     var out = new java.io.ByteArrayOutputStream();
     out.write(RecordFormat.indexHeader(replayId).array());
     for (RecordRef ref : refs) out.write(RecordFormat.entry(ref).array());
-    Durable.replace(dir.resolve(INDEX), out.toByteArray(), fsync);
+    storage.replace(dir.resolve(INDEX), out.toByteArray(), fsync);
     indexUsable = true;
   }
 
   /** The stored payload of a record, read from disk when written (verified before any byte goes out). */
   Payload payload(RecordRef ref) {
-    return new RecordPayload(log(), ref);
+    return new RecordPayload(storage, log(), ref);
   }
 
   /** True when the record's checksum matches what is on disk now. */
   boolean intact(RecordRef ref) {
     try {
-      RecordPayload.verify(log(), ref);
+      RecordPayload.verify(storage, log(), ref);
       return true;
     } catch (NoSuchFileException e) {
       return false;
@@ -135,9 +144,9 @@ final class ReplayFile {
 
   /** Removes the replay's files and directory; only names this class writes are touched. */
   void delete() throws IOException {
-    Files.deleteIfExists(dir.resolve(LOG));
-    Files.deleteIfExists(dir.resolve(INDEX));
-    Files.deleteIfExists(dir.resolve(INDEX + ".tmp"));
-    Files.deleteIfExists(dir);
+    storage.deleteIfExists(dir.resolve(LOG));
+    storage.deleteIfExists(dir.resolve(INDEX));
+    storage.deleteIfExists(dir.resolve(INDEX + ".tmp"));
+    storage.deleteIfExists(dir);
   }
 }

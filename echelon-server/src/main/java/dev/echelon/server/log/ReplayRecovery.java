@@ -3,7 +3,6 @@ package dev.echelon.server.log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,14 +26,14 @@ final class ReplayRecovery {
   record Recovered(ReplayFile file, List<RecordRef> refs) {}
 
   /** Recovers {@code dir}; null when it holds no replay log or must be refused (reported). */
-  static Recovered recover(Path dir, String replayId, boolean fsync, Consumer<String> report, Channels channels)
+  static Recovered recover(Path dir, String replayId, boolean fsync, Consumer<String> report, Storage storage)
       throws IOException {
     Path log = dir.resolve(ReplayFile.LOG);
-    if (!Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
-    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    if (storage.kind(log) != Storage.Kind.FILE) return null;
+    try (FileChannel ch = storage.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       List<RecordRef> refs = new ArrayList<>();
-      boolean rewrite = !readIndex(dir, replayId, ch, size, refs, report);
+      boolean rewrite = !readIndex(storage, dir, replayId, ch, size, refs, report);
       long pos = refs.isEmpty() ? 0 : refs.get(refs.size() - 1).end();
       while (pos < size) {
         RecordRef ref = readRecord(ch, pos, size);
@@ -60,7 +59,7 @@ final class ReplayRecovery {
         rewrite = true;
         pos = ref.end();
       }
-      ReplayFile file = new ReplayFile(replayId, dir, pos, fsync, report, channels);
+      ReplayFile file = new ReplayFile(replayId, dir, pos, fsync, report, storage);
       if (rewrite) {
         try {
           file.rewriteIndex(refs);
@@ -73,22 +72,22 @@ final class ReplayRecovery {
   }
 
   /** Reads the index into {@code refs}; false when it was missing, damaged or stopped short of the log. */
-  private static boolean readIndex(Path dir, String replayId, FileChannel log, long logSize, List<RecordRef> refs,
-      Consumer<String> report) throws IOException {
+  private static boolean readIndex(Storage storage, Path dir, String replayId, FileChannel log, long logSize,
+      List<RecordRef> refs, Consumer<String> report) throws IOException {
     byte[] bytes;
     Path index = dir.resolve(ReplayFile.INDEX);
-    if (Files.isSymbolicLink(index)) {
+    if (storage.kind(index) == Storage.Kind.LINK) {
       report.accept("replay " + replayId + ": its index is a symbolic link; not followed, rebuilt from the log");
       return false;
     }
     try {
-      long n = Files.size(index);
+      long n = storage.size(index);
       // an honest index has one entry per record of at least PRELUDE bytes: anything longer is garbage
       if (n > RecordFormat.INDEX_HEADER + RecordFormat.ENTRY * (logSize / RecordFormat.PRELUDE + 1)) {
         report.accept("replay " + replayId + ": its index is larger than its log allows; rebuilt from the log");
         return false;
       }
-      bytes = Files.readAllBytes(index);
+      bytes = storage.readAllBytes(index);
     } catch (NoSuchFileException e) {
       report.accept("replay " + replayId + ": its index is missing; rebuilt from the log");
       return false;

@@ -59,7 +59,7 @@ final class Retention implements AutoCloseable {
       long bytes = oldest.stream().mapToLong(ReplaySummary::diskBytes).sum();
       long incomplete = oldest.stream().filter(r -> !r.complete()).count();
       int incompleteCap = Math.max(1, maxReplays / 2);
-      double now = System.currentTimeMillis() / 1000.0;
+      double now = log.clock.millis() / 1000.0;
       List<ReplaySummary> kept = new ArrayList<>();
       for (ReplaySummary r : oldest) {
         if (incomplete > incompleteCap && !r.complete()) {

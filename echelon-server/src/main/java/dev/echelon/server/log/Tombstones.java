@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.echelon.core.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -29,6 +28,7 @@ final class Tombstones {
     }
   }
 
+  private final Storage storage;
   private final Path file;
   private final boolean fsync;
   private final ArrayDeque<Tombstone> list = new ArrayDeque<>();
@@ -36,15 +36,16 @@ final class Tombstones {
   private long floor;
   private long lastEventId;
 
-  private Tombstones(Path file, boolean fsync) {
+  private Tombstones(Storage storage, Path file, boolean fsync) {
+    this.storage = storage;
     this.file = file;
     this.fsync = fsync;
   }
 
-  static Tombstones load(Path file, boolean fsync, Consumer<String> report) {
-    Tombstones t = new Tombstones(file, fsync);
+  static Tombstones load(Storage storage, Path file, boolean fsync, Consumer<String> report) {
+    Tombstones t = new Tombstones(storage, file, fsync);
     try {
-      JsonNode n = Json.mapper().readTree(Files.readAllBytes(file));
+      JsonNode n = Json.mapper().readTree(storage.readAllBytes(file));
       t.lastEventId = Math.max(0, n.path("last_event_id").asLong());
       t.floor = Math.max(0, n.path("deleted_below").asLong());
       t.dropped = Math.max(0, n.path("dropped").asLong());
@@ -112,6 +113,6 @@ final class Tombstones {
       ObjectNode e = a.addObject().put("replay_id", t.replayId()).put("first", t.firstEventId()).put("last", t.lastEventId());
       if (t.runName() != null) e.put("run", t.runName());
     }
-    Durable.replace(file, Json.mapper().writeValueAsBytes(n), fsync);
+    storage.replace(file, Json.mapper().writeValueAsBytes(n), fsync);
   }
 }

@@ -76,7 +76,7 @@ class FileReplayLogTest {
   @Test
   void aFailedAppendCommitsNothingAndItsRetryIsStoredAsNew() throws Exception {
     LogFixtures.FullDisk disk = new LogFixtures.FullDisk();
-    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), disk)) {
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), disk, java.time.InstantSource.system())) {
       append(log, chunk("a", 0, 3));
       EventReader viewer = log.reader(null, Subscription.ALL);
       assertThat(drain(viewer, 50)).hasSize(2);
@@ -101,7 +101,7 @@ class FileReplayLogTest {
   @Test
   void aFailedFirstChunkLeavesNoReplayBehind() {
     LogFixtures.FullDisk disk = new LogFixtures.FullDisk();
-    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), disk)) {
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), disk, java.time.InstantSource.system())) {
       disk.budget.set(0);
       assertThatThrownBy(() -> append(log, chunk("a", 0, 2))).hasMessageContaining("full");
       assertThat(log.snapshot().size()).isZero();
@@ -172,7 +172,9 @@ class FileReplayLogTest {
     CountDownLatch aWriting = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
-    Channels blocking = (file, opts) -> {
+    Storage blocking = new ForwardingStorage(Storage.disk()) {
+      @Override public java.nio.channels.FileChannel open(java.nio.file.Path file, java.nio.file.OpenOption... opts)
+          throws java.io.IOException {
       if (armed.get() && file.toString().contains("/slow/") && file.toString().endsWith("replay.idx")
           && aWriting.getCount() > 0) {
         aWriting.countDown(); // the slow replay's record is written and forced; hold it here
@@ -183,8 +185,9 @@ class FileReplayLogTest {
         }
       }
       return java.nio.channels.FileChannel.open(file, opts);
+      }
     };
-    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), blocking)) {
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), blocking, java.time.InstantSource.system())) {
       append(log, chunk("slow", 0, 2));
       armed.set(true);
       CompletableFuture<Appended> slow = CompletableFuture.supplyAsync(() -> append(log, chunk("slow", 1, 2)));

@@ -68,8 +68,12 @@ final class LogFixtures {
   }
 
   /** Files whose writes fail with "No space left on device" once {@code budget} bytes were written through them. */
-  static final class FullDisk implements Channels {
+  static final class FullDisk extends ForwardingStorage {
     final AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
+
+    FullDisk() {
+      super(Storage.disk());
+    }
 
     @Override public FileChannel open(Path file, java.nio.file.OpenOption... options) throws IOException {
       return new Failing(FileChannel.open(file, options), budget);
