@@ -10,12 +10,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param replayId the replay the chunk belongs to
  * @param chunkIndex the chunk's index
  * @param clientsNotified how many viewers were sent the chunk
+ * @param eventId the id of the chunk's {@code replay_chunk} event (for a duplicate, the stored one's),
+ *     so a client can tell where its chunk lies in the stream; null from servers before it was added
  */
 public record PushResponse(
     @JsonProperty("status") String status,
     @JsonProperty("replay_id") String replayId,
     @JsonProperty("chunk_index") int chunkIndex,
-    @JsonProperty("clients_notified") int clientsNotified) {
+    @JsonProperty("clients_notified") int clientsNotified,
+    @JsonProperty("event_id") Long eventId) {
   public static final String OK = "ok";
   public static final String DUPLICATE = "duplicate";
 
@@ -28,6 +31,7 @@ public record PushResponse(
     if (clientsNotified < 0) {
       throw ProtocolException.invalid("clients_notified must be >= 0, got " + clientsNotified);
     }
+    if (eventId != null && eventId < 1) throw ProtocolException.invalid("event_id must be >= 1, got " + eventId);
   }
 
   public boolean duplicate() {

@@ -59,7 +59,7 @@ final class PushService implements HttpService {
         metrics.duplicates.increment();
         LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk " + (c.chunkIndex() + 1) + "/" + total
             + " duplicate, ignored");
-        Responses.json(req, res, new PushResponse(PushResponse.DUPLICATE, c.replayId(), c.chunkIndex(), 0));
+        Responses.json(req, res, new PushResponse(PushResponse.DUPLICATE, c.replayId(), c.chunkIndex(), 0, a.eventId()));
         return;
       }
       int notified = viewers.matching(a.replayId(), a.runName());
@@ -71,7 +71,7 @@ final class PushService implements HttpService {
       LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk " + (c.chunkIndex() + 1) + "/" + total
           + " frames=" + c.frameCount() + " bytes=" + body.bytes().length + " viewers=" + notified
           + (a.ended() ? " (replay complete)" : ""));
-      Responses.json(req, res, new PushResponse(PushResponse.OK, c.replayId(), c.chunkIndex(), notified));
+      Responses.json(req, res, new PushResponse(PushResponse.OK, c.replayId(), c.chunkIndex(), notified, a.eventId()));
     }
   }
 }

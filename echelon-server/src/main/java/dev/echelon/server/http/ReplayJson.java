@@ -28,6 +28,8 @@ final class ReplayJson {
     raw(g, "run", r.run());
     g.writeNumberField("started_at", r.startedAt());
     g.writeNumberField("updated_at", r.updatedAt());
+    g.writeNumberField("first_event_id", r.firstEventId());
+    g.writeNumberField("last_event_id", r.lastEventId());
   }
 
   /** A compact JSON value the log holds as bytes, written as it is. */

@@ -67,7 +67,8 @@ final class Appender {
         ReplayRules.check(e.worldRef, e.total, e.highest, c);
         if (e.chunks.containsKey(c.chunkIndex())) {
           if (e.complete() && e.endEventId == 0) publishEnd(e, e.lastEventId);
-          return new Appended(true, c.replayId(), c.chunkIndex(), e.total, false, false, e.runName);
+          return new Appended(true, c.replayId(), c.chunkIndex(), e.total, false, false, e.runName,
+              e.chunks.get(c.chunkIndex()));
         }
       }
       if (payload == null) payload = encode.apply(c);
@@ -111,7 +112,7 @@ final class Appender {
     boolean ended = false;
     if (now != null && now.complete() && now.endEventId == 0) ended = publishEnd(now, ack.getSeqno());
     return new Appended(ack.isDuplicate(), c.replayId(), c.chunkIndex(), now == null ? null : now.total,
-        fresh && !ack.isDuplicate(), ended, now == null ? c.runName() : now.runName);
+        fresh && !ack.isDuplicate(), ended, now == null ? c.runName() : now.runName, ack.getSeqno());
   }
 
   /** Publishes a completed replay's END once (deduplicated by id); false when it was already there. */

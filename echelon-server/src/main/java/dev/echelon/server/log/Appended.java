@@ -10,6 +10,7 @@ package dev.echelon.server.log;
  * @param started true when this chunk started the replay
  * @param ended true when this chunk completed it
  * @param runName the replay's training run, or null
+ * @param eventId the id of the chunk's event (for a duplicate, of the stored chunk's)
  */
 public record Appended(boolean duplicate, String replayId, int chunkIndex, Integer total, boolean started,
-    boolean ended, String runName) {}
+    boolean ended, String runName, long eventId) {}
