@@ -34,7 +34,7 @@ public final class EchelonServer implements AutoCloseable {
   private EchelonServer(ServerConfig config, Storage storage, InstantSource clock) {
     this.config = config;
     try {
-      storage.createDirectories(config.runsDir());
+      storage.createDirectories(config.runsDir(), config.fsync());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot create ECHELON_RUNS_DIR " + config.runsDir().toAbsolutePath()
           + ": " + e.getMessage() + "; point ECHELON_RUNS_DIR at a writable folder", e);

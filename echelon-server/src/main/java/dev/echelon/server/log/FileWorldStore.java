@@ -41,7 +41,7 @@ public final class FileWorldStore implements WorldStore {
     this.fsync = fsync;
     this.cache = BoundedCache.weighed(cacheMax, cacheBytes, StoredWorld::weight);
     try {
-      storage.createDirectories(dir);
+      storage.createDirectories(dir, fsync);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the worlds folder in ECHELON_RUNS_DIR: " + e.getMessage(), e);
     }

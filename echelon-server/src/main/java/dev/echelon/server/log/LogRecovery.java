@@ -29,7 +29,7 @@ final class LogRecovery {
   static Result run(FileReplayLog.Options o, Storage storage) {
     Path dir = o.runsDir().resolve("replays");
     try {
-      storage.createDirectories(dir);
+      storage.createDirectories(dir, o.fsync());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + "): "
           + e.getMessage(), e);

@@ -83,6 +83,23 @@ public interface Storage {
     return false;
   }
 
+  /**
+   * Creates {@code dir} and its missing parents; with {@code fsync}, forces the folder that holds
+   * each one (and {@code dir}'s own parent in any case), so the folders themselves survive a power
+   * cut and not only the files later forced inside them.
+   */
+  default void createDirectories(Path dir, boolean fsync) throws IOException {
+    java.util.List<Path> missing = new java.util.ArrayList<>();
+    for (Path p = dir.toAbsolutePath().normalize(); p != null && kind(p) == Kind.NONE; p = p.getParent()) missing.add(p);
+    createDirectories(dir);
+    if (!fsync) return;
+    java.util.Set<Path> parents = new java.util.LinkedHashSet<>();
+    Path own = dir.toAbsolutePath().normalize().getParent();
+    if (own != null) parents.add(own);
+    for (Path p : missing) if (p.getParent() != null) parents.add(p.getParent());
+    for (Path p : parents) forceDirectory(p);
+  }
+
   default boolean exists(Path path) {
     return kind(path) != Kind.NONE;
   }
