@@ -52,6 +52,9 @@ public final class FileReplayLog implements ReplayLog {
   private final Object snapshotLock = new Object();
   private volatile LogSnapshot snapshot;
   private volatile boolean closed;
+  private java.io.Closeable lock;
+  /** The lock file in the runs directory: held by the one server that uses it. */
+  static final String LOCK = "echelon.lock";
 
   FileReplayLog(Options options, LogRecovery.Result recovered, FileWorldStore worlds, Storage storage,
       java.time.InstantSource clock) {
@@ -75,15 +78,51 @@ public final class FileReplayLog implements ReplayLog {
     return open(options, Storage.disk(), java.time.InstantSource.system());
   }
 
-  /** Opens the log on {@code storage}, telling time by {@code clock}: the seams fault tests use. */
+  /**
+   * Opens the log on {@code storage}, telling time by {@code clock}: the seams fault tests use.
+   *
+   * @throws IllegalStateException when another server holds the runs directory (its lock file names it)
+   */
   public static FileReplayLog open(Options options, Storage storage, java.time.InstantSource clock) {
-    FileWorldStore worlds = new FileWorldStore(storage, clock, options.runsDir(), options.worldCacheMax(),
-        options.worldCacheBytes(), options.fsync());
-    LogRecovery.Result recovered = LogRecovery.run(options, storage);
-    FileReplayLog log = new FileReplayLog(options, recovered, worlds, storage, clock);
-    for (Path legacy : recovered.legacy()) LegacyImport.run(log, storage, legacy);
-    log.retention.start();
-    return log;
+    java.io.Closeable lock = lock(options, storage);
+    try {
+      FileWorldStore worlds = new FileWorldStore(storage, clock, options.runsDir(), options.worldCacheMax(),
+          options.worldCacheBytes(), options.fsync());
+      LogRecovery.Result recovered = LogRecovery.run(options, storage);
+      FileReplayLog log = new FileReplayLog(options, recovered, worlds, storage, clock);
+      log.lock = lock;
+      for (Path legacy : recovered.legacy()) LegacyImport.run(log, storage, legacy);
+      log.retention.start();
+      return log;
+    } catch (RuntimeException e) {
+      release(lock);
+      throw e;
+    }
+  }
+
+  /**
+   * One server per runs directory: two would cut each other's records and hand out the same event
+   * ids. The lock is the operating system's, so it goes with the process however that ends.
+   */
+  private static java.io.Closeable lock(Options options, Storage storage) {
+    Path file = options.runsDir().resolve(LOCK);
+    try {
+      return storage.lock(file, "pid " + ProcessHandle.current().pid());
+    } catch (Storage.HeldLockException e) {
+      throw new IllegalStateException("ECHELON_RUNS_DIR " + options.runsDir().toAbsolutePath() + " is in use by another"
+          + " Echelon server (" + e.holder() + "); stop that one, or give this one its own ECHELON_RUNS_DIR", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock ECHELON_RUNS_DIR " + options.runsDir().toAbsolutePath() + " ("
+          + file.getFileName() + ": " + e.getMessage() + "); is it writable?", e);
+    }
+  }
+
+  private static void release(java.io.Closeable lock) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      report("cannot release the lock on ECHELON_RUNS_DIR: " + e.getMessage());
+    }
   }
 
   static void report(String problem) {
@@ -129,7 +168,8 @@ public final class FileReplayLog implements ReplayLog {
     RecordRef existing = s.chunks.get(c.chunkIndex());
     if (existing != null) {
       if (s.file.intact(existing)) {
-        return new Appended(true, c.replayId(), c.chunkIndex(), s.total, false, false, s.runName);
+        return new Appended(true, c.replayId(), c.chunkIndex(), s.total, false, false, s.runName,
+            existing.record().chunkEventId());
       }
       report("replay " + c.replayId() + ": chunk " + c.chunkIndex() + " was damaged on disk; the re-push repairs it");
     }
@@ -154,7 +194,7 @@ public final class FileReplayLog implements ReplayLog {
       index.add(new LogEntry(rec.chunkEventId(), LogEvent.Kind.CHUNK, s, ref));
       tail.put(rec.chunkEventId(), payload);
       if (ended) index.add(new LogEntry(rec.lastEventId(), LogEvent.Kind.END, s, null));
-      return new Appended(false, c.replayId(), c.chunkIndex(), s.total, fresh, ended, s.runName);
+      return new Appended(false, c.replayId(), c.chunkIndex(), s.total, fresh, ended, s.runName, rec.chunkEventId());
     } catch (IOException e) {
       if (fresh) abandon(s);
       throw storageError(c, e);
@@ -318,5 +358,6 @@ public final class FileReplayLog implements ReplayLog {
   @Override public void close() {
     closed = true;
     retention.close();
+    if (lock != null) release(lock);
   }
 }

@@ -85,7 +85,13 @@ final class Retention implements AutoCloseable {
     }
   }
 
+  /** Stops, waiting briefly for a pass under way so that no deletion outlives the log's lock. */
   @Override public void close() {
     thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -99,6 +99,21 @@ class FileReplayLogTest {
   }
 
   @Test
+  void aSecondLogOnTheSameRunsDirRefusesToOpenNamingTheDirectoryAndTheHolder() {
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs))) {
+      append(log, chunk("a", 0, 2));
+      assertThatThrownBy(() -> FileReplayLog.open(LogFixtures.options(runs)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("ECHELON_RUNS_DIR " + runs.toAbsolutePath())
+          .hasMessageContaining("pid " + ProcessHandle.current().pid());
+      assertThat(append(log, chunk("a", 1, 2)).ended()).as("the first log is untouched").isTrue();
+    }
+    try (FileReplayLog again = FileReplayLog.open(LogFixtures.options(runs))) { // released on close
+      assertThat(again.snapshot().find("a").orElseThrow().complete()).isTrue();
+    }
+  }
+
+  @Test
   void aFailedFirstChunkLeavesNoReplayBehind() {
     LogFixtures.FullDisk disk = new LogFixtures.FullDisk();
     try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), disk, java.time.InstantSource.system())) {
