@@ -1,0 +1,209 @@
+package dev.echelon.server.check;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Judges a history. Storage invariants here, stream invariants in {@link StreamChecks}:
+ * <ul>
+ *   <li>I1 every acknowledged chunk of a replay retention did not remove reads back byte-identical,
+ *       by GET and by a late joiner;
+ *   <li>I4 the listing agrees with what is stored, and a removed replay never comes back;
+ *   <li>I5 no replay that received a chunk within the stall time (an incomplete one: within 300 s)
+ *       is removed by retention;
+ *   <li>I6 the server starts again on whatever it left, leaves nothing behind, and recovers the
+ *       same archive whether or not its unforced index files reached the disk;
+ *   <li>I7 the chunks a replay holds never shrink, but for records the injector damaged;
+ *   <li>I9 the world store agrees with itself and takes a re-upload of a damaged world;
+ *   <li>I10 a push answered 5xx stored nothing (its retry is new, not a duplicate), barring a power cut.
+ * </ul>
+ */
+final class Checker {
+  static final long RECEIVING_MILLIS = 300_000;
+
+  private final Workload workload;
+  private final History h;
+  final List<String> violations = new ArrayList<>();
+
+  Checker(Workload workload, History h) {
+    this.workload = workload;
+    this.h = h;
+  }
+
+  List<String> check() {
+    violations.addAll(h.immediate);
+    new StreamChecks(workload, h, violations).run();
+    if (h.observations.isEmpty()) {
+      violations.add("I6 the server never answered a listing");
+      return violations;
+    }
+    acknowledged();
+    listing();
+    incarnations();
+    duplicates();
+    return violations;
+  }
+
+  private History.Observation last() {
+    return h.observations.get(h.observations.size() - 1);
+  }
+
+  /** I1: acknowledged chunks read back byte-identical, unless retention removed their replay (I5 judges that). */
+  private void acknowledged() {
+    Map<String, History.Listed> end = last().replays();
+    Map<String, Set<Integer>> lateGot = lateJoinerChunks();
+    for (History.Push p : h.pushes) {
+      if (!p.acknowledged() || p.replay().startsWith("second")) continue;
+      String key = History.key(p.replay(), p.index());
+      if (h.corrupted.contains(key)) continue;
+      History.Listed now = end.get(p.replay());
+      if (now == null || (p.eventId() > 0 && p.eventId() < now.firstEventId())) continue; // removed; see I5
+      Pushers.Answer read = h.finalReads.get(key);
+      if (read == null || read.status() != 200) {
+        violations.add("I1 " + p + " was acknowledged, but GET of it answers " + (read == null ? "nothing" : read.status()));
+      } else if (!Arrays.equals(read.body(), h.payloads.get(key))) {
+        violations.add("I1 " + p + " was acknowledged, but GET of it gives other bytes than were pushed");
+      }
+      Set<Integer> got = lateGot.get(p.replay());
+      if (got != null && !got.contains(p.index())) {
+        violations.add("I1 " + p + " was acknowledged, but a late joiner of " + p.replay() + " did not get it");
+      }
+    }
+  }
+
+  private Map<String, Set<Integer>> lateJoinerChunks() {
+    Map<String, Set<Integer>> out = new TreeMap<>();
+    for (History.Connection c : h.connections) {
+      String replay = h.lateJoiners.get(c.viewer);
+      if (replay == null) continue;
+      Set<Integer> got = out.computeIfAbsent(replay, k -> new TreeSet<>());
+      for (History.Event e : c.events) if (e.name().equals("replay_chunk")) got.add(e.chunkIndex());
+    }
+    return out;
+  }
+
+  /** I4 on the last listing, and I6's look at the runs directory. */
+  private void listing() {
+    for (var e : last().replays().entrySet()) {
+      String id = e.getKey();
+      History.Listed l = e.getValue();
+      if (id.startsWith("second")) continue;
+      if (l.chunksReceived() != l.received().size()) {
+        violations.add("I4 " + id + " lists chunks_received " + l.chunksReceived() + " but received " + l.received());
+      }
+      boolean whole = l.chunkCount() != null && l.received().size() == l.chunkCount();
+      if (l.complete() != whole) violations.add("I4 " + id + " lists complete=" + l.complete() + " with " + l);
+      long frames = 0;
+      for (int i : l.received()) {
+        frames += Pushers.frameCount(id, i);
+        Pushers.Answer read = h.finalReads.get(History.key(id, i));
+        boolean damaged = h.corrupted.contains(History.key(id, i));
+        if (!damaged && (read == null || read.status() != 200)) {
+          violations.add("I4 " + id + " lists chunk " + i + " but GET of it answers " + (read == null ? "nothing" : read.status()));
+        } else if (!damaged && !Arrays.equals(read.body(), Pushers.payload(id, i))) {
+          violations.add("I4 " + id + " chunk " + i + " reads back other bytes than any push of it sent");
+        }
+      }
+      if (frames != l.frames()) violations.add("I4 " + id + " lists " + l.frames() + " frames, its chunks hold " + frames);
+      Integer pushed = pushedCount(id);
+      if (l.chunkCount() != null && pushed != null && !pushed.equals(l.chunkCount())) {
+        violations.add("I4 " + id + " lists chunk_count " + l.chunkCount() + ", every accepted push said " + pushed);
+      }
+    }
+    for (String s : h.leftovers) violations.add("I6 after a clean restart the runs directory still holds " + s);
+    if (h.recoveredWith != null && !h.recoveredWith.equals(h.recoveredWithout)) {
+      violations.add("I6 recovery depends on the unforced index files: with them " + h.recoveredWith + ", without "
+          + h.recoveredWithout);
+    }
+  }
+
+  private Integer pushedCount(String replay) {
+    for (History.Push p : h.pushes) {
+      if (p.replay().equals(replay) && p.acknowledged()) return p.count() != null ? p.count() : p.last() ? p.index() + 1 : null;
+    }
+    return null;
+  }
+
+  /** I5 and I7 (and I4's "never comes back") over the listings in time order. */
+  private void incarnations() {
+    List<History.Observation> obs = new ArrayList<>(h.observations);
+    obs.sort(Comparator.comparingLong(History.Observation::clock));
+    Map<String, History.Listed> seen = new TreeMap<>(); // replay -> its incarnation as last listed
+    Map<String, History.Observation> seenAt = new TreeMap<>();
+    Set<String> removed = new TreeSet<>(); // "replay@first" of incarnations seen gone
+    for (History.Observation o : obs) {
+      for (var e : o.replays().entrySet()) {
+        String id = e.getKey();
+        History.Listed now = e.getValue();
+        if (removed.contains(id + "@" + now.firstEventId())) {
+          violations.add("I4 replay " + id + " (first event " + now.firstEventId() + ") was gone and came back at step "
+              + o.step());
+        }
+        History.Listed before = seen.get(id);
+        if (before != null && before.firstEventId() == now.firstEventId()) {
+          for (int i : before.received()) {
+            if (!now.received().contains(i) && !h.corrupted.contains(History.key(id, i))) {
+              violations.add("I7 chunk " + i + " of " + id + " was listed at step " + seenAt.get(id).step()
+                  + " and is gone at step " + o.step() + " though nothing damaged it");
+            }
+          }
+        }
+      }
+      for (var e : seen.entrySet()) {
+        History.Listed now = o.replays().get(e.getKey());
+        if (now != null && now.firstEventId() == e.getValue().firstEventId()) continue;
+        removed.add(e.getKey() + "@" + e.getValue().firstEventId());
+        spared(e.getKey(), e.getValue(), o, now);
+      }
+      for (var e : o.replays().entrySet()) {
+        seen.put(e.getKey(), e.getValue());
+        seenAt.put(e.getKey(), o);
+      }
+      seen.keySet().retainAll(o.replays().keySet());
+    }
+  }
+
+  /** I5: an incarnation found gone at {@code gone} must have had no chunk pushed within the protected window. */
+  private void spared(String replay, History.Listed was, History.Observation gone, History.Listed successor) {
+    if (replay.startsWith("second")) return;
+    long window = was.complete() ? workload.settings().stallMillis() : RECEIVING_MILLIS;
+    long next = successor == null ? Long.MAX_VALUE : successor.firstEventId();
+    for (History.Push p : h.pushes) {
+      if (!p.replay().equals(replay) || !p.acknowledged() || p.outcome() == History.Outcome.DUPLICATE) continue;
+      if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.invokeClock() > gone.clock()) continue;
+      if (gone.clock() - p.invokeClock() < window) {
+        violations.add("I5 replay " + replay + " (" + (was.complete() ? "complete" : "incomplete") + ", first event "
+            + was.firstEventId() + ") was gone at step " + gone.step() + ", " + (gone.clock() - p.invokeClock())
+            + " ms after " + p + ": retention removed a replay still being pushed");
+        return;
+      }
+    }
+  }
+
+  /** I10: a "duplicate" needs an earlier attempt that stored the chunk, or might have. */
+  private void duplicates() {
+    for (History.Push d : h.pushes) {
+      if (d.outcome() != History.Outcome.DUPLICATE || d.replay().startsWith("second")) continue;
+      boolean explained = false;
+      for (History.Push a : h.pushes) {
+        if (a == d || !a.replay().equals(d.replay()) || a.index() != d.index() || a.invokeClock() > d.completeClock()) {
+          continue;
+        }
+        boolean cutAfter = h.faults.stream().anyMatch(f -> f.what().contains("power cut") && f.clock() >= a.invokeClock());
+        if (a.outcome() != History.Outcome.REFUSED && (a.outcome() != History.Outcome.FAILED || cutAfter)) {
+          explained = true;
+          break;
+        }
+      }
+      if (!explained) {
+        violations.add("I10 " + d + " although no earlier push of it was stored: a push answered 5xx stored something");
+      }
+    }
+  }
+}

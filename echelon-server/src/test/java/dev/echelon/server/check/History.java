@@ -1,0 +1,136 @@
+package dev.echelon.server.check;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What happened in one run of a workload, as the clients saw it: every push attempt and its
+ * answer, every event every viewer connection received, every listing, every fault. The checker
+ * judges the server by this alone (plus what the fault injector knows it broke).
+ */
+final class History {
+  /** How a push ended. */
+  enum Outcome {
+    /** 200 "ok". */ STORED,
+    /** 200 "duplicate". */ DUPLICATE,
+    /** 4xx: definitely not stored. */ REFUSED,
+    /** 5xx: the server says it stored nothing. */ FAILED,
+    /** No answer: it may or may not be stored. */ UNKNOWN
+  }
+
+  /**
+   * @param step the workload step it came from (1-based), for the printed history
+   * @param generation the server incarnation it was sent to
+   * @param invokeClock the server clock when sent (milliseconds)
+   * @param eventId the chunk's event id the answer named, or 0
+   */
+  record Push(int step, String replay, int index, Integer count, boolean last, int generation, long invokeClock,
+      long completeClock, Outcome outcome, int status, long eventId, String detail) {
+    boolean acknowledged() {
+      return outcome == Outcome.STORED || outcome == Outcome.DUPLICATE;
+    }
+
+    @Override public String toString() {
+      return "step " + step + " push " + replay + "#" + index + " -> " + outcome + " " + status
+          + (eventId > 0 ? " id " + eventId : "") + (detail == null ? "" : " (" + detail + ")");
+    }
+  }
+
+  /** One SSE event as received; {@code replay} is a resync's {@code latest}, {@code reason} its reason. */
+  record Event(long id, String name, String replay, int chunkIndex, byte[] data, String reason) {
+    @Override public String toString() {
+      return id + " " + name + " " + replay + (chunkIndex >= 0 ? "#" + chunkIndex : "")
+          + (reason != null ? " (" + reason + ")" : "");
+    }
+  }
+
+  /** One connection of a viewer, from its request to its end. */
+  static final class Connection {
+    final int viewer;
+    final int serial;
+    final String run;
+    final String replay;
+    final boolean gzip;
+    /** The Last-Event-ID it sent, or null for a fresh join. */
+    final Long resumeAfter;
+    final int generation;
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    volatile boolean closedByClient;
+    volatile boolean paused;
+    volatile boolean ended;
+    volatile String endCause;
+    /** Set when the server ended the connection with no restart, stall or injected fault to explain it. */
+    volatile boolean endedWhileServerUp;
+    volatile int liveConnectionsAtEnd;
+
+    Connection(int viewer, int serial, String run, String replay, boolean gzip, Long resumeAfter, int generation) {
+      this.viewer = viewer;
+      this.serial = serial;
+      this.run = run;
+      this.replay = replay;
+      this.gzip = gzip;
+      this.resumeAfter = resumeAfter;
+      this.generation = generation;
+    }
+
+    boolean covers(String replayId, String runName) {
+      return (replay == null || replay.equals(replayId)) && (run == null || run.equals(runName));
+    }
+
+    @Override public String toString() {
+      return "v" + viewer + "/c" + serial + (run != null ? " run=" + run : "") + (replay != null ? " replay=" + replay : "")
+          + (resumeAfter != null ? " after " + resumeAfter : "") + (gzip ? " gzip" : "");
+    }
+  }
+
+  /** A replay as one listing showed it; {@code firstEventId} tells its incarnations apart. */
+  record Listed(Integer chunkCount, Set<Integer> received, boolean complete, long frames, int chunksReceived,
+      long firstEventId) {}
+
+  /** What a listing showed at one moment; replays absent from it were not in the archive. */
+  record Observation(int step, long clock, int generation, Map<String, Listed> replays) {}
+
+  /** A fault and when it happened. */
+  record Fault(int step, long clock, int generationAfter, String what) {}
+
+  final List<Push> pushes = new CopyOnWriteArrayList<>();
+  final List<Connection> connections = new CopyOnWriteArrayList<>();
+  final List<Observation> observations = new CopyOnWriteArrayList<>();
+  final List<Fault> faults = new CopyOnWriteArrayList<>();
+  /** Records the injector damaged, as (replay, chunk index). */
+  final Set<String> corrupted = Collections.synchronizedSet(new TreeSet<>());
+  /** Worlds the injector damaged. */
+  final Set<String> corruptedWorlds = Collections.synchronizedSet(new TreeSet<>());
+  /** Violations found while running (a server that would not start, a second server that did). */
+  final List<String> immediate = new CopyOnWriteArrayList<>();
+  /** True while an injected fault (EIO, a full disk) may end streams and fail requests. */
+  volatile boolean disturbed;
+  /** Chunk bodies read back at the end: (replay, index) to status and bytes. */
+  final Map<String, Pushers.Answer> finalReads = Collections.synchronizedMap(new TreeMap<>());
+  /** What the runs directory held after the final clean restart that it should not have. */
+  List<String> leftovers = List.of();
+  /** The archive recovered from a copy of the disk with and without the index files (null: not looked at). */
+  Map<String, String> recoveredWith;
+  Map<String, String> recoveredWithout;
+  /** Replays a late joiner was opened for at the end, by viewer number. */
+  final Map<Integer, String> lateJoiners = Collections.synchronizedMap(new TreeMap<>());
+  /** What a replay's frames are, by (replay, chunk index): the byte-exact payload the server must give back. */
+  final Map<String, byte[]> payloads = Collections.synchronizedMap(new TreeMap<>());
+
+  static String key(String replay, int index) {
+    return replay + "#" + index;
+  }
+
+  /** Generations in which the server (re)started; a fault that restarts it opens a new one. */
+  List<Integer> generations() {
+    List<Integer> out = new ArrayList<>();
+    for (Fault f : faults) out.add(f.generationAfter());
+    return out;
+  }
+}

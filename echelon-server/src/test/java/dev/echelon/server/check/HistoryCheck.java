@@ -1,0 +1,198 @@
+package dev.echelon.server.check;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Runs seeded random histories against the real server and checks each one; on a violation,
+ * shrinks the workload to the shortest history found that still breaks the same invariant and
+ * prints it with the seed that replays it. {@code ./bench.sh check --histories N} runs this for
+ * as long as asked; {@link HistoryCheckIT} runs a bounded number in the test suite.
+ */
+public final class HistoryCheck {
+  /** What one history came to. */
+  record Result(Workload workload, List<String> violations, History history, long millis) {
+    boolean failed() {
+      return !violations.isEmpty();
+    }
+  }
+
+  private HistoryCheck() {}
+
+  /** Runs one workload against a fresh target and checks it. */
+  static Result run(Workload w, Function<History, Target> targets, boolean deep) {
+    long t0 = System.nanoTime();
+    History h = new History();
+    try (Target target = targets.apply(h); Runner runner = new Runner(w, target, h)) {
+      runner.run();
+      if (h.immediate.stream().noneMatch(v -> v.startsWith("I6"))) {
+        Set<String> listed = h.observations.isEmpty() ? Set.of()
+            : h.observations.get(h.observations.size() - 1).replays().keySet();
+        h.leftovers = target.leftovers(listed);
+        if (deep) {
+          h.recoveredWith = target.recoveredWithIndexes();
+          h.recoveredWithout = target.recoveredWithoutIndexes();
+        }
+      }
+    } catch (SimTarget.StartFailure e) {
+      h.immediate.add("I6 " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return new Result(w, new Checker(w, h).check(), h, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  static Result simulated(Workload w) {
+    return run(w, h -> new SimTarget(w.settings(), w.seed(), h), true);
+  }
+
+  /** The invariant a violation names ("I5 ..." gives "I5"). */
+  static String invariant(String violation) {
+    int sp = violation.indexOf(' ');
+    return sp < 0 ? violation : violation.substring(0, sp);
+  }
+
+  /**
+   * Delta debugging over the steps: drops ever smaller blocks of steps while the history still
+   * breaks {@code invariant}, trying each candidate twice (threads interleave differently).
+   */
+  static Result shrink(Result failed, Function<Workload, Result> runner, Duration budget) {
+    String invariant = invariant(failed.violations().get(0));
+    long deadline = System.nanoTime() + budget.toNanos();
+    Result best = failed;
+    int block = Math.max(1, best.workload().steps().size() / 2);
+    while (block >= 1 && System.nanoTime() < deadline) {
+      boolean progress = false;
+      for (int from = 0; from < best.workload().steps().size() && System.nanoTime() < deadline; from += block) {
+        List<Step> fewer = new ArrayList<>(best.workload().steps());
+        fewer.subList(from, Math.min(fewer.size(), from + block)).clear();
+        if (fewer.isEmpty()) continue;
+        Workload candidate = best.workload().withSteps(fewer);
+        for (int attempt = 0; attempt < 2; attempt++) {
+          Result r = runner.apply(candidate);
+          if (r.violations().stream().anyMatch(v -> invariant(v).equals(invariant))) {
+            best = r;
+            progress = true;
+            from -= block;
+            break;
+          }
+        }
+      }
+      if (!progress) block /= 2;
+    }
+    return best;
+  }
+
+  /** The report of a failure: the seed, how to replay it, the violations and the shortest history found. */
+  static String report(Result failed, Result shortest, String replayCommand) {
+    StringBuilder b = new StringBuilder();
+    b.append("HISTORY CHECK FAILED on seed ").append(failed.workload().seed()).append("\n  replay it: ")
+        .append(replayCommand.replace("{seed}", String.valueOf(failed.workload().seed()))).append("\nviolations:\n");
+    for (String v : failed.violations().subList(0, Math.min(20, failed.violations().size()))) b.append("  ").append(v).append('\n');
+    if (failed.violations().size() > 20) b.append("  ... and ").append(failed.violations().size() - 20).append(" more\n");
+    b.append("shortest history found (").append(shortest.workload().steps().size()).append(" of ")
+        .append(failed.workload().steps().size()).append(" steps), which still breaks ")
+        .append(invariant(failed.violations().get(0))).append(":\n").append(shortest.workload());
+    b.append("its violations:\n");
+    for (String v : shortest.violations().subList(0, Math.min(10, shortest.violations().size()))) b.append("  ").append(v).append('\n');
+    return b.toString();
+  }
+
+  /** Faults the workloads of a run injected, by kind, for the figures. */
+  static Map<String, Integer> faultCounts(List<Result> results) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (Result r : results) {
+      for (History.Fault f : r.history().faults) {
+        String kind = f.what().replaceAll("[0-9]+", "N").replaceAll(" of r\\S+", "").replaceAll("1/N", "");
+        out.merge(kind, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code HistoryCheck [--histories N] [--seed S] [--minutes M]}: runs histories from seed S on,
+   * printing progress, and on a failure the shrunk history; exits 1 when any failed.
+   */
+  public static void main(String[] args) {
+    quietServerLogs();
+    int histories = 100;
+    long seed = System.currentTimeMillis() % 1_000_000;
+    boolean keepGoing = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--histories" -> histories = Integer.parseInt(args[++i]);
+        case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--keep-going" -> keepGoing = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + "; usage: HistoryCheck [--histories N] [--seed S] [--keep-going]");
+      }
+    }
+    if (keepGoing) {
+      System.exit(survey(seed, histories, System.out) == 0 ? 0 : 1);
+    }
+    Result failed = runMany(seed, histories, System.out);
+    System.exit(failed == null ? 0 : 1);
+  }
+
+  /** Runs every history without stopping, printing each failing seed with the invariants it broke; returns the failures. */
+  static int survey(long seed, int n, java.io.PrintStream out) {
+    int failures = 0;
+    Map<String, Integer> byInvariant = new TreeMap<>();
+    for (int k = 0; k < n; k++) {
+      Result r = simulated(Workload.random(seed + k, Workload.Faults.SIMULATED_DISK));
+      if (!r.failed()) continue;
+      failures++;
+      Set<String> kinds = new TreeSet<>();
+      for (String v : r.violations()) kinds.add(invariant(v));
+      kinds.forEach(i -> byInvariant.merge(i, 1, Integer::sum));
+      out.println("seed " + (seed + k) + ": " + kinds + "  e.g. " + r.violations().get(0));
+    }
+    out.println(failures + " of " + n + " histories failed; histories breaking each invariant: " + byInvariant);
+    return failures;
+  }
+
+  /** The servers' own log lines are noise here (every fault is reported); ECHELON_CHECK_LOG=1 shows them. */
+  static void quietServerLogs() {
+    if (System.getenv("ECHELON_CHECK_LOG") != null) return;
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (var handler : root.getHandlers()) root.removeHandler(handler);
+    root.setLevel(java.util.logging.Level.OFF);
+  }
+
+  /** Runs {@code n} histories from {@code seed}; returns the first failure, shrunk, or null. */
+  static Result runMany(long seed, int n, java.io.PrintStream out) {
+    List<Result> done = new ArrayList<>();
+    long t0 = System.nanoTime();
+    Set<String> seen = new TreeSet<>();
+    for (int k = 0; k < n; k++) {
+      Workload w = Workload.random(seed + k, Workload.Faults.SIMULATED_DISK);
+      Result r = simulated(w);
+      done.add(r);
+      if (r.failed()) {
+        out.println();
+        Result shortest = shrink(r, HistoryCheck::simulated, Duration.ofMinutes(3));
+        out.println(report(r, shortest, "ECHELON_CHECK_SEED={seed} ./test.sh -pl echelon-server -Dtest=HistoryCheckIT"));
+        return r;
+      }
+      seen.addAll(faultCounts(List.of(r)).keySet());
+      if ((k + 1) % 10 == 0 || k + 1 == n) {
+        double s = (System.nanoTime() - t0) / 1e9;
+        out.printf("history check: %d/%d histories, 0 violations, %.1f histories/s%n", k + 1, n, (k + 1) / s);
+      }
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    int steps = done.stream().mapToInt(r -> r.workload().steps().size()).sum();
+    out.printf("history check: %d histories (seeds %d..%d), %d steps, 0 violations in %.1f s (%.2f histories/s)%n",
+        n, seed, seed + n - 1, steps, s, n / s);
+    out.println("faults injected: " + faultCounts(done));
+    return null;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.echelon.server.check;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What every viewer connection must have seen, judged against everything any client saw:
+ * I2 (each event of its subscription at most once, in id order, no gap but after a resync that
+ * names retention), I3 (an id stands for one event, and new events after a restart get new ids)
+ * and I8 (a live viewer is evicted only when more live viewers than the cap are connected).
+ */
+final class StreamChecks {
+  private final Workload workload;
+  private final History h;
+  private final List<String> out;
+  /** Every event id any client saw, with what it was. */
+  final TreeMap<Long, History.Event> events = new TreeMap<>();
+
+  StreamChecks(Workload workload, History h, List<String> out) {
+    this.workload = workload;
+    this.h = h;
+    this.out = out;
+  }
+
+  void run() {
+    ids();
+    for (History.Connection c : h.connections) order(c);
+    for (History.Connection c : h.connections) gaps(c);
+    evictions();
+  }
+
+  private void violation(String s) {
+    out.add(s);
+  }
+
+  /** I3: one meaning per id, across viewers and acknowledgements; ids of new chunks rise across restarts. */
+  private void ids() {
+    for (History.Connection c : h.connections) {
+      for (History.Event e : c.events) {
+        if (e.name().equals("resync")) continue;
+        History.Event known = events.putIfAbsent(e.id(), e);
+        if (known != null && !same(known, e)) {
+          violation("I3 event id " + e.id() + " stands for two events: " + known + " and " + e + " (" + c + ")");
+        }
+      }
+    }
+    for (History.Push p : h.pushes) {
+      if (!p.acknowledged() || p.eventId() <= 0) continue;
+      History.Event e = new History.Event(p.eventId(), "replay_chunk", p.replay(), p.index(), null, null);
+      History.Event known = events.putIfAbsent(p.eventId(), e);
+      if (known != null && !same(known, e)) {
+        violation("I3 event id " + p.eventId() + " was given to " + p + " but is also " + known);
+      }
+    }
+    Map<Integer, Long> highestBefore = new TreeMap<>();
+    long highest = 0;
+    List<long[]> seen = new ArrayList<>(); // (generation, id)
+    for (History.Push p : h.pushes) if (p.acknowledged() && p.eventId() > 0) seen.add(new long[] {p.generation(), p.eventId()});
+    for (History.Connection c : h.connections) for (History.Event e : c.events) seen.add(new long[] {c.generation, e.id()});
+    seen.sort((a, b) -> Long.compare(a[0], b[0]));
+    int i = 0;
+    for (int g = 1; g <= maxGeneration(); g++) {
+      while (i < seen.size() && seen.get(i)[0] < g) highest = Math.max(highest, seen.get(i++)[1]);
+      highestBefore.put(g, highest);
+    }
+    for (History.Push p : h.pushes) {
+      if (p.outcome() != History.Outcome.STORED) continue;
+      long before = highestBefore.getOrDefault(p.generation(), 0L);
+      if (p.eventId() <= before) {
+        violation("I3 " + p + " got event id " + p.eventId() + " in server generation " + p.generation()
+            + ", not above id " + before + " seen before that restart: ids went backwards");
+      }
+    }
+  }
+
+  private int maxGeneration() {
+    int g = 1;
+    for (History.Push p : h.pushes) g = Math.max(g, p.generation());
+    for (History.Connection c : h.connections) g = Math.max(g, c.generation);
+    return g;
+  }
+
+  private static boolean same(History.Event a, History.Event b) {
+    if (!a.name().equals(b.name()) || !java.util.Objects.equals(a.replay(), b.replay()) || a.chunkIndex() != b.chunkIndex()) {
+      return false;
+    }
+    return a.data() == null || b.data() == null || Arrays.equals(a.data(), b.data());
+  }
+
+  /** I2: increasing ids, after the resume point; delivered chunks byte for byte as pushed; resyncs only for retention. */
+  private void order(History.Connection c) {
+    long last = c.resumeAfter == null ? 0 : c.resumeAfter;
+    for (History.Event e : c.events) {
+      if (e.id() <= last && !(e.name().equals("resync") && e.id() == last)) {
+        violation("I2 " + c + " got event " + e + " after event " + last + ": out of order or twice");
+      }
+      last = Math.max(last, e.id());
+      if (e.name().equals("replay_chunk")) {
+        byte[] want = h.payloads.get(History.key(e.replay(), e.chunkIndex()));
+        if (want != null && !Arrays.equals(want, e.data())) {
+          violation("I2 " + c + " got chunk " + e + " whose bytes differ from the ones pushed");
+        }
+      }
+      if (e.name().equals("resync") && (e.reason() == null || !e.reason().contains("retention"))) {
+        violation("I2 " + c + " was told to resync for a reason other than retention: " + e.reason());
+      }
+    }
+  }
+
+  /** I2: between two events a connection received, every event of its subscription it was owed. */
+  private void gaps(History.Connection c) {
+    List<History.Event> seg = new ArrayList<>();
+    Long after = c.resumeAfter;
+    for (History.Event e : c.events) {
+      if (e.name().equals("resync")) {
+        seg.clear(); // what came before the resync may have gaps: the viewer was told
+        after = null;
+        continue;
+      }
+      seg.add(e);
+    }
+    if (seg.size() < 2) return;
+    long floor = after == null ? seg.get(0).id() : 0;
+    long from = after == null ? seg.get(0).id() : after;
+    long to = seg.get(seg.size() - 1).id();
+    java.util.Set<Long> got = new java.util.HashSet<>();
+    for (History.Event e : seg) got.add(e.id());
+    for (History.Event e : events.subMap(from, false, to, false).values()) {
+      if (got.contains(e.id()) || !owed(c, e, floor)) continue;
+      violation("I2 " + c + " skipped event " + e + " between " + from + " and " + to + " without a resync");
+    }
+  }
+
+  /** Whether a connection with this floor had to get the event. */
+  private boolean owed(History.Connection c, History.Event e, long floor) {
+    String run = Workload.runOf(e.replay());
+    if (e.replay() == null || !c.covers(e.replay(), run)) return false;
+    if (e.name().equals("replay_chunk") && h.corrupted.contains(History.key(e.replay(), e.chunkIndex()))) return false;
+    long start = startOf(e);
+    if (start < 0 || start < floor) return false; // joined after it began (or its start was never seen)
+    if (e.name().equals("replay_start") && worldDamaged(e.replay())) return false;
+    if (c.run != null) {
+      Long zero = chunkZero(e.replay(), start);
+      if (zero == null || e.id() < zero) return false; // filed under its run from chunk 0 on
+    }
+    return true;
+  }
+
+  private boolean worldDamaged(String replay) {
+    return !h.corruptedWorlds.isEmpty(); // a truncated world may silence any replay_start until it is stored again
+  }
+
+  /** The id of the replay_start of the incarnation the event belongs to, or -1. */
+  private long startOf(History.Event e) {
+    for (History.Event x : events.headMap(e.id(), true).descendingMap().values()) {
+      if (x.name().equals("replay_start") && e.replay().equals(x.replay())) return x.id();
+    }
+    return -1;
+  }
+
+  private Long chunkZero(String replay, long start) {
+    for (History.Event x : events.tailMap(start, true).values()) {
+      if (x.name().equals("replay_start") && replay.equals(x.replay()) && x.id() != start) return null;
+      if (x.name().equals("replay_chunk") && replay.equals(x.replay()) && x.chunkIndex() == 0) return x.id();
+    }
+    return null;
+  }
+
+  /** I8: the server ended a live, reading connection while no more than the cap were connected. */
+  private void evictions() {
+    for (History.Connection c : h.connections) {
+      if (c.closedByClient || !c.endedWhileServerUp || h.lateJoiners.containsKey(c.viewer)) continue;
+      if (c.liveConnectionsAtEnd <= workload.settings().maxViewers()) {
+        violation("I8 " + c + " was ended by the server (" + c.endCause + ") while only " + c.liveConnectionsAtEnd
+            + " viewers were connected (cap " + workload.settings().maxViewers() + ")");
+      }
+    }
+  }
+}
