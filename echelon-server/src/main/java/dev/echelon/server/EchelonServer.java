@@ -67,7 +67,7 @@ public final class EchelonServer implements AutoCloseable {
     }
     return FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
         config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),
-        java.time.Duration.ofDays(config.worldRetainDays())), storage, clock);
+        java.time.Duration.ofDays(config.worldRetainDays()), config.sseStall()), storage, clock);
   }
 
   /** Starts a server; with port 0 it picks a free port, see {@link #port()}. */
@@ -120,16 +120,20 @@ public final class EchelonServer implements AutoCloseable {
     return config;
   }
 
-  /** Closes every viewer stream, then stops accepting requests, then closes the log. */
+  /**
+   * Closes every viewer stream, then stops accepting requests, then closes the log; the log is
+   * closed (and RUNS_DIR released) even when stopping what is above it fails.
+   */
   @Override public void close() {
-    viewers.close();
-    if (server != null && server.isRunning()) server.stop();
     try {
+      viewers.close();
+      if (server != null && server.isRunning()) server.stop();
       if (routes != null) routes.close();
     } catch (Exception e) {
-      LOG.log(Level.WARNING, "closing the routes: " + e);
+      LOG.log(Level.WARNING, "stopping the web server: " + e);
+    } finally {
+      log.close();
     }
-    log.close();
   }
 
   private static String displayHost(String host) {

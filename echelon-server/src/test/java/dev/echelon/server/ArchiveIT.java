@@ -7,6 +7,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.echelon.server.log.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,12 +77,12 @@ class ArchiveIT {
 
   @Test
   void retentionRemovesTheOldestReplays() throws Exception {
-    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().retention(1L << 30, 2).build())) {
+    TestClock clock = new TestClock();
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().retention(1L << 30, 2).build(), clock)) {
       String hash = s.putSmallWorld();
-      for (String id : new String[] {"r1", "r2", "r3"}) {
-        push(s, id, hash, 0, 1, "ok");
-        Thread.sleep(20);
-      }
+      for (String id : new String[] {"r1", "r2"}) push(s, id, hash, 0, 1, "ok");
+      clock.advance(Duration.ofMinutes(1)); // r1 and r2 went quiet: retention may take them now
+      push(s, "r3", hash, 0, 1, "ok");
       long deadline = System.nanoTime() + WAIT.toNanos(); // retention runs on its own thread
       while (s.get("/replays").json().get("total").asInt() > 2 && System.nanoTime() < deadline) Thread.sleep(10);
       JsonNode list = s.get("/replays").json().get("replays");
@@ -215,11 +216,11 @@ class ArchiveIT {
 
   @Test
   void anArchiveOfTheEarlierFormatIsImportedOnceWithItsTimes() throws Exception {
-    Path old = Files.createDirectories(runs.resolve("replays/legacy"));
     String hash;
     try (TestServer s = TestServer.start(runs)) {
       hash = s.putSmallWorld();
     }
+    Path old = Files.createDirectories(runs.resolve("replays/legacy"));
     Files.writeString(old.resolve("manifest.json"), "{\"replay_id\":\"legacy\",\"world_ref\":\"" + hash
         + "\",\"chunk_count\":2,\"received\":[0,1],\"meta\":{\"episode\":9},\"run\":{\"name\":\"old-run\"},"
         + "\"started_at\":1700000000.5,\"complete\":true}");
@@ -259,7 +260,9 @@ class ArchiveIT {
     index[8] = (byte) name.length;
     System.arraycopy(name, 0, index, 9, name.length);
     Files.write(idx, index);
-    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().retention(1L << 30, 1).build())) {
+    TestClock clock = new TestClock();
+    clock.advance(Duration.ofMinutes(1)); // "a" was pushed a while ago
+    try (TestServer s = new TestServer(ServerConfig.forTesting(runs).newBuilder().retention(1L << 30, 1).build(), clock)) {
       assertThat(s.get("/replays/a").status()).isEqualTo(200);
       String hash = s.putSmallWorld();
       push(s, "b", hash, 0, 1, "ok"); // retention now removes "a"
@@ -285,7 +288,7 @@ class ArchiveIT {
     // and records of the current format that claim such an index
     try (dev.echelon.server.log.FileReplayLog log = dev.echelon.server.log.FileReplayLog.open(
         new dev.echelon.server.log.FileReplayLog.Options(runs, false, 1 << 20, 1L << 30, 500, 4, 1 << 20,
-            Duration.ofDays(1)))) {
+            Duration.ofDays(1), Duration.ofSeconds(30)))) {
       for (int r = 0; r < 40; r++) {
         byte[] body = "{\"frames\":[]}".getBytes();
         log.append(new dev.echelon.server.log.PushedChunk("huge" + r, "0123456789abcdef", 2147483646, null, false,

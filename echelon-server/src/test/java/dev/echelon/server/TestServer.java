@@ -32,6 +32,11 @@ public final class TestServer implements AutoCloseable {
     this.server = EchelonServer.start(config);
   }
 
+  /** A server that tells time by {@code clock}, so a test can let time pass without waiting. */
+  public TestServer(ServerConfig config, java.time.InstantSource clock) {
+    this.server = EchelonServer.start(config, dev.echelon.server.log.Storage.disk(), clock);
+  }
+
   public static TestServer start(Path runsDir) {
     return new TestServer(ServerConfig.forTesting(runsDir));
   }

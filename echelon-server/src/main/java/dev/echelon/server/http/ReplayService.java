@@ -3,7 +3,7 @@ package dev.echelon.server.http;
 import dev.echelon.server.base.ApiException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.echelon.core.Chunk;
-import dev.echelon.server.log.LogSnapshot;
+import dev.echelon.server.log.ReplayCatalog;
 import dev.echelon.server.log.Payload;
 import dev.echelon.server.log.ReplayLog;
 import dev.echelon.server.log.ReplaySummary;
@@ -36,17 +36,17 @@ final class ReplayService implements HttpService {
 
   private void list(ServerRequest req, ServerResponse res) {
     int limit = intParam(req, "limit", 50, 1, 1000);
-    double before = req.query().first("before").map(v -> number("before", v)).orElse(Double.POSITIVE_INFINITY);
+    Double before = req.query().first("before").map(v -> number("before", v)).orElse(null);
     String beforeId = req.query().first("before_id").orElse(null);
     if (beforeId != null && !Chunk.isValidReplayId(beforeId)) {
       throw ApiException.badRequest("before_id must be a replay id (1..64 of [A-Za-z0-9_-]), got \"" + beforeId + "\"");
     }
-    LogSnapshot snap = log.snapshot();
-    List<ReplaySummary> page = snap.newestFirst().stream()
-        .filter(r -> r.startedAt() < before || r.startedAt() == before && beforeId != null
-            && r.replayId().compareTo(beforeId) < 0)
-        .limit(limit)
-        .toList();
+    ReplayCatalog catalog = log.catalog();
+    List<ReplaySummary> page = new java.util.ArrayList<>(Math.min(limit, 64));
+    for (ReplaySummary r : catalog.newestFirst(before, beforeId)) {
+      if (page.size() == limit) break;
+      page.add(r);
+    }
     double now = ReplayJson.now();
     Responses.json(req, res, write(g -> {
       g.writeStartObject();
@@ -65,14 +65,14 @@ final class ReplayService implements HttpService {
         g.writeNullField("next_before");
         g.writeNullField("next_before_id");
       }
-      g.writeNumberField("total", snap.size());
+      g.writeNumberField("total", catalog.size());
       g.writeEndObject();
     }));
   }
 
   private void one(ServerRequest req, ServerResponse res) {
     String id = id(req);
-    ReplaySummary r = log.snapshot().find(id)
+    ReplaySummary r = log.catalog().find(id)
         .orElseThrow(() -> ApiException.notFound("replay " + id + " is not in the archive"));
     List<Integer> received = log.chunkIndices(id);
     Responses.json(req, res, write(g -> {

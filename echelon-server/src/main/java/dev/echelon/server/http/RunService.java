@@ -28,7 +28,7 @@ final class RunService implements HttpService {
 
   private void list(ServerRequest req, ServerResponse res) {
     Map<String, Run> runs = new HashMap<>();
-    for (ReplaySummary r : log.snapshot().all()) {
+    for (ReplaySummary r : log.catalog().all()) {
       if (r.runName() == null) continue;
       runs.merge(r.runName(), new Run(r.runName(), 1, r), (a, b) -> new Run(a.name(), a.replays() + 1,
           b.latest().updatedAt() > a.latest().updatedAt() ? b.latest() : a.latest()));

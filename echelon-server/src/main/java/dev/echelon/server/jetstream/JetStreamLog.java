@@ -4,7 +4,7 @@ import dev.echelon.server.NatsSettings;
 import dev.echelon.server.base.ApiException;
 import dev.echelon.server.log.Appended;
 import dev.echelon.server.log.EventReader;
-import dev.echelon.server.log.LogSnapshot;
+import dev.echelon.server.log.ReplayCatalog;
 import dev.echelon.server.log.Payload;
 import dev.echelon.server.log.PushedChunk;
 import dev.echelon.server.log.ReplayLog;
@@ -153,8 +153,8 @@ public final class JetStreamLog implements ReplayLog {
     return new JetStreamReader(this, afterId, filter);
   }
 
-  @Override public LogSnapshot snapshot() {
-    return index.snapshot();
+  @Override public ReplayCatalog catalog() {
+    return index.catalog();
   }
 
   @Override public List<Integer> chunkIndices(String replayId) {

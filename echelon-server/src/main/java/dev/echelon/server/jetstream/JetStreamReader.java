@@ -31,6 +31,7 @@ final class JetStreamReader implements EventReader {
   private IterableConsumer consumer;
   private long consumerFrom = -1;
   private long reconnects;
+  private volatile boolean woken;
 
   JetStreamReader(JetStreamLog log, Long afterId, Subscription filter) {
     this.log = log;
@@ -50,7 +51,7 @@ final class JetStreamReader implements EventReader {
   }
 
   private void startAtLatest() {
-    position = log.index().snapshot().joinPosition(filter, log.index().applied());
+    position = log.index().catalog().joinPosition(filter, log.index().applied());
     startFloor = position + 1;
   }
 
@@ -59,7 +60,7 @@ final class JetStreamReader implements EventReader {
     if (resync != null) {
       String reason = resync;
       resync = null;
-      return new LogEvent(position, LogEvent.Kind.RESYNC, log.index().snapshot().latest(filter).orElse(null), -1, null,
+      return new LogEvent(position, LogEvent.Kind.RESYNC, log.index().catalog().latest(filter).orElse(null), -1, null,
           reason);
     }
     while (true) {
@@ -79,6 +80,12 @@ final class JetStreamReader implements EventReader {
       if (m == null) {
         // the log has events for us but the consumer gave none: it was lost (a leader moved); make it again
         if (log.index().lastMatching(filter) > position) closeConsumer();
+        return null;
+      }
+      if (woken) {
+        woken = false;
+        consumerFrom = -1; // this message is read again from the position
+        closeConsumer();
         return null;
       }
       long seq = m.metaData().streamSequence();
@@ -146,6 +153,10 @@ final class JetStreamReader implements EventReader {
       }
       consumer = null;
     }
+  }
+
+  @Override public void wake() {
+    woken = true; // seen when the consumer's wait ends (within a ping interval)
   }
 
   @Override public long position() {

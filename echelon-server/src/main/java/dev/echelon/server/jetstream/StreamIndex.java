@@ -1,6 +1,6 @@
 package dev.echelon.server.jetstream;
 
-import dev.echelon.server.log.LogSnapshot;
+import dev.echelon.server.log.ReplayCatalog;
 import dev.echelon.server.log.ReplaySummary;
 import io.nats.client.IterableConsumer;
 import io.nats.client.Message;
@@ -35,8 +35,7 @@ final class StreamIndex implements AutoCloseable {
   private long applied;
   private long streamFirst = 1;
   private long streamLast;
-  private LogSnapshot snapshot = new LogSnapshot(Map.of());
-  private boolean dirty;
+  private final ReplayCatalog catalog = new ReplayCatalog();
   private volatile boolean following;
   private volatile boolean closed;
 
@@ -153,7 +152,7 @@ final class StreamIndex implements AutoCloseable {
     } else if (kind.equals(Subjects.END)) {
       e.endEventId = seq;
     }
-    dirty = true;
+    catalog.put(e.summary());
   }
 
   private synchronized void refreshBounds(StreamInfo info) {
@@ -161,7 +160,11 @@ final class StreamIndex implements AutoCloseable {
     long first = info.getStreamState().getFirstSequence();
     if (first <= streamFirst) return;
     streamFirst = first;
-    if (replays.values().removeIf(e -> e.lastEventId < first)) dirty = true; // removed by the stream's limits
+    replays.values().removeIf(e -> { // removed by the stream's limits
+      if (e.lastEventId >= first) return false;
+      catalog.remove(e.id);
+      return true;
+    });
   }
 
   /** Waits until the index has applied {@code seq}; false on timeout. */
@@ -223,14 +226,8 @@ final class StreamIndex implements AutoCloseable {
     return e == null ? java.util.List.of() : java.util.List.copyOf(e.chunks.keySet());
   }
 
-  synchronized LogSnapshot snapshot() {
-    if (dirty) {
-      Map<String, ReplaySummary> m = new HashMap<>();
-      for (ReplayEntry e : replays.values()) m.put(e.id, e.summary());
-      snapshot = new LogSnapshot(m);
-      dirty = false;
-    }
-    return snapshot;
+  ReplayCatalog catalog() {
+    return catalog;
   }
 
   private static long number(Headers h, String name, long otherwise) {

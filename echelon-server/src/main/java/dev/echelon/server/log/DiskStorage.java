@@ -103,8 +103,12 @@ final class DiskStorage implements Storage {
       ch.close();
       throw new HeldLockException(file, holder);
     }
-    ch.truncate(0);
-    ch.write(ByteBuffer.wrap((owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    try {
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap((owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+    } catch (IOException e) {
+      // the lock is held; naming the holder is a courtesy a full disk may not allow
+    }
     FileLock held = lock;
     return () -> {
       try {

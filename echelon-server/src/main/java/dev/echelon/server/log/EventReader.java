@@ -9,7 +9,13 @@ public interface EventReader extends AutoCloseable {
   /** The next event, waiting up to {@code timeoutNanos} for one; null when none came. */
   LogEvent poll(long timeoutNanos) throws InterruptedException;
 
-  /** The id of the last event taken (0 before any). */
+  /**
+   * Makes a {@link #poll} in progress, or the next one, return null at once: the viewer's thread
+   * wants to write to its connection now (to find out whether it is still there).
+   */
+  void wake();
+
+  /** Where the reader is: every event up to this id was handed out or is not for it. */
   long position();
 
   @Override void close();

@@ -1,12 +1,17 @@
 package dev.echelon.server.log;
 
 import dev.echelon.server.base.ApiException;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,10 +22,12 @@ import java.util.function.Function;
  * {@code RUNS_DIR/replays/<id>/}, forced to disk before a push is answered, and an in-memory index
  * of every event by id. Appends to different replays run in parallel (each replay has its own
  * lock, and nothing global is held across I/O); readers never lock. Retention runs on its own
- * thread.
+ * thread. One server at a time: the runs directory is locked while the log is open.
  */
 public final class FileReplayLog implements ReplayLog {
   private static final Logger LOG = System.getLogger(FileReplayLog.class.getName());
+  /** The lock file in the runs directory: held by the one server that uses it. */
+  static final String LOCK = "echelon.lock";
 
   /**
    * Settings of the file log.
@@ -33,49 +40,48 @@ public final class FileReplayLog implements ReplayLog {
    * @param worldCacheMax worlds held in memory at most
    * @param worldCacheBytes bytes of worlds held in memory
    * @param worldRetain worlds no retained replay uses are deleted once unused this long
+   * @param spare a replay that received a chunk this recently is never removed (ECHELON_SSE_STALL_S)
    */
   public record Options(Path runsDir, boolean fsync, long tailCacheBytes, long retainMaxBytes, int retainMaxReplays,
-      int worldCacheMax, long worldCacheBytes, java.time.Duration worldRetain) {}
+      int worldCacheMax, long worldCacheBytes, Duration worldRetain, Duration spare) {}
 
   final Path dir;
   final Options options;
+  final Storage storage;
+  final InstantSource clock;
+  final LogState state;
   final Sequencer sequencer;
-  final EventIndex index = new EventIndex();
+  final EventIndex index;
   final TailCache tail;
-  final Tombstones tombstones;
+  final ReplayCatalog catalog;
   final ConcurrentHashMap<String, ReplayState> replays;
+  final Trash trash;
   private final FileWorldStore worlds;
   private final Retention retention;
-  final Storage storage;
-  final java.time.InstantSource clock;
-  private final java.time.Duration worldRetain;
-  private final Object snapshotLock = new Object();
-  private volatile LogSnapshot snapshot;
+  private final Closeable lock;
   private volatile boolean closed;
-  private java.io.Closeable lock;
-  /** The lock file in the runs directory: held by the one server that uses it. */
-  static final String LOCK = "echelon.lock";
 
-  FileReplayLog(Options options, LogRecovery.Result recovered, FileWorldStore worlds, Storage storage,
-      java.time.InstantSource clock) {
+  private FileReplayLog(Options options, Storage storage, InstantSource clock, Closeable lock, FileWorldStore worlds,
+      EventIndex index, ReplayCatalog catalog, LogRecovery.Result recovered) {
     this.options = options;
     this.storage = storage;
     this.clock = clock;
-    this.dir = recovered.dir();
+    this.lock = lock;
     this.worlds = worlds;
-    this.tail = new TailCache(options.tailCacheBytes());
-    this.tombstones = recovered.tombstones();
-    this.sequencer = new Sequencer(recovered.lastEventId());
+    this.index = index;
+    this.catalog = catalog;
+    this.dir = recovered.dir();
+    this.state = recovered.state();
+    this.trash = recovered.trash();
     this.replays = recovered.replays();
-    this.snapshot = recovered.snapshot();
-    for (LogEntry e : recovered.entries()) index.add(e);
-    this.retention = new Retention(this, options.retainMaxBytes(), options.retainMaxReplays());
-    this.worldRetain = options.worldRetain();
+    this.sequencer = new Sequencer(recovered.lastEventId(), state.ceiling(), state);
+    this.tail = new TailCache(options.tailCacheBytes());
+    this.retention = new Retention(this, options);
   }
 
   /** Opens (and recovers) the log under {@code options.runsDir()}, reporting damage to the server log. */
   public static FileReplayLog open(Options options) {
-    return open(options, Storage.disk(), java.time.InstantSource.system());
+    return open(options, Storage.disk(), InstantSource.system());
   }
 
   /**
@@ -83,14 +89,15 @@ public final class FileReplayLog implements ReplayLog {
    *
    * @throws IllegalStateException when another server holds the runs directory (its lock file names it)
    */
-  public static FileReplayLog open(Options options, Storage storage, java.time.InstantSource clock) {
-    java.io.Closeable lock = lock(options, storage);
+  public static FileReplayLog open(Options options, Storage storage, InstantSource clock) {
+    Closeable lock = lock(options, storage);
     try {
       FileWorldStore worlds = new FileWorldStore(storage, clock, options.runsDir(), options.worldCacheMax(),
           options.worldCacheBytes(), options.fsync());
-      LogRecovery.Result recovered = LogRecovery.run(options, storage);
-      FileReplayLog log = new FileReplayLog(options, recovered, worlds, storage, clock);
-      log.lock = lock;
+      EventIndex index = new EventIndex();
+      ReplayCatalog catalog = new ReplayCatalog();
+      LogRecovery.Result recovered = LogRecovery.run(options, storage, clock, index, catalog);
+      FileReplayLog log = new FileReplayLog(options, storage, clock, lock, worlds, index, catalog, recovered);
       for (Path legacy : recovered.legacy()) LegacyImport.run(log, storage, legacy);
       log.retention.start();
       return log;
@@ -104,7 +111,7 @@ public final class FileReplayLog implements ReplayLog {
    * One server per runs directory: two would cut each other's records and hand out the same event
    * ids. The lock is the operating system's, so it goes with the process however that ends.
    */
-  private static java.io.Closeable lock(Options options, Storage storage) {
+  private static Closeable lock(Options options, Storage storage) {
     Path file = options.runsDir().resolve(LOCK);
     try {
       return storage.lock(file, "pid " + ProcessHandle.current().pid());
@@ -117,7 +124,7 @@ public final class FileReplayLog implements ReplayLog {
     }
   }
 
-  private static void release(java.io.Closeable lock) {
+  private static void release(Closeable lock) {
     try {
       lock.close();
     } catch (IOException e) {
@@ -167,9 +174,13 @@ public final class FileReplayLog implements ReplayLog {
     Integer total = s.total != null ? s.total : c.knownTotal();
     RecordRef existing = s.chunks.get(c.chunkIndex());
     if (existing != null) {
-      if (s.file.intact(existing)) {
-        return new Appended(true, c.replayId(), c.chunkIndex(), s.total, false, false, s.runName,
-            existing.record().chunkEventId());
+      try {
+        if (s.file.intact(existing)) {
+          return new Appended(true, c.replayId(), c.chunkIndex(), s.total, false, false, s.runName,
+              existing.record().chunkEventId());
+        }
+      } catch (IOException e) {
+        throw storageError(c, e); // cannot tell now: the trainer retries
       }
       report("replay " + c.replayId() + ": chunk " + c.chunkIndex() + " was damaged on disk; the re-push repairs it");
     }
@@ -177,7 +188,13 @@ public final class FileReplayLog implements ReplayLog {
     if (!(payload instanceof Payload.InMemory made)) throw new IllegalArgumentException("encode must deflate the chunk");
     boolean ended = !s.complete() && total != null && s.chunks.size() + (existing == null ? 1 : 0) == total;
     int events = 1 + (fresh ? 1 : 0) + (ended ? 1 : 0);
-    long first = sequencer.reserve(events);
+    long first;
+    try {
+      first = sequencer.reserve(events);
+    } catch (IOException e) {
+      if (fresh) abandon(s);
+      throw storageError(c, e);
+    }
     try {
       ChunkRecord rec = new ChunkRecord(c.replayId(), c.worldRef(), first, c.chunkIndex(),
           c.chunkCount() == null ? -1 : c.chunkCount(), c.last(), fresh, ended, c.frameCount(), payload.plainLength(),
@@ -188,7 +205,7 @@ public final class FileReplayLog implements ReplayLog {
       }
       RecordRef ref = s.file.append(rec, made.deflated());
       RecordRef old = s.apply(ref);
-      publish(s.summarize());
+      catalog.put(s.summarize());
       if (fresh) index.add(new LogEntry(first, LogEvent.Kind.START, s, null));
       if (old != null) drop(old);
       index.add(new LogEntry(rec.chunkEventId(), LogEvent.Kind.CHUNK, s, ref));
@@ -227,23 +244,23 @@ public final class FileReplayLog implements ReplayLog {
     return new UncheckedIOException("cannot store " + what + " in ECHELON_RUNS_DIR", e);
   }
 
-  private void drop(RecordRef old) {
+  void drop(RecordRef old) {
     index.remove(old.record().chunkEventId());
     tail.remove(old.record().chunkEventId());
-  }
-
-  void publish(ReplaySummary s) {
-    synchronized (snapshotLock) {
-      snapshot = snapshot.with(s.replayId(), s);
-    }
   }
 
   @Override public EventReader reader(Long afterId, Subscription filter) {
     return new FileEventReader(this, afterId, filter);
   }
 
-  /** The event an index entry stands for; null when it is gone or damaged (reported). */
-  LogEvent materialize(LogEntry e) {
+  /**
+   * The event an index entry stands for; null when it is gone, or damaged (then reported and taken
+   * out of its replay). Any other failure to read it is no verdict on the record: it ends the
+   * viewer's stream, which resumes from there.
+   *
+   * @throws InterruptedException when the reading thread was interrupted (its viewer was closed)
+   */
+  LogEvent materialize(LogEntry e) throws InterruptedException {
     ReplayState r = e.replay();
     if (r.deleted) return null;
     ReplaySummary sum = r.summary;
@@ -255,9 +272,14 @@ public final class FileReplayLog implements ReplayLog {
         disk.verify();
       } catch (NoSuchFileException gone) {
         return null; // removed by retention; the reader's tombstone check tells the viewer
-      } catch (IOException damaged) {
+      } catch (RecordPayload.DamagedRecordException damaged) {
         damaged(r, e.ref(), damaged);
         return null;
+      } catch (ClosedByInterruptException | InterruptedIOException interrupted) {
+        throw new InterruptedException("the viewer was closed while its chunk was read");
+      } catch (IOException failed) {
+        throw new UncheckedIOException("cannot read chunk " + e.ref().record().chunkIndex() + " of replay " + r.id
+            + " (" + failed.getMessage() + "); the viewer resumes from there", failed);
       }
       p = disk;
     }
@@ -274,14 +296,14 @@ public final class FileReplayLog implements ReplayLog {
       r.frames -= ref.record().frameCount();
       r.bytes -= ref.record().plainLength();
       drop(ref);
-      publish(r.summarize());
+      catalog.put(r.summarize());
     } finally {
       r.lock.unlock();
     }
   }
 
-  @Override public LogSnapshot snapshot() {
-    return snapshot;
+  @Override public ReplayCatalog catalog() {
+    return catalog;
   }
 
   @Override public List<Integer> chunkIndices(String replayId) {
@@ -300,10 +322,13 @@ public final class FileReplayLog implements ReplayLog {
       disk.verify();
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException e) {
+    } catch (RecordPayload.DamagedRecordException e) {
       damaged(s, ref, e);
       throw ApiException.notFound("chunk " + chunkIndex + " of replay " + replayId
           + " is damaged on disk; push it again to repair it");
+    } catch (IOException e) {
+      throw ApiException.unavailable("chunk " + chunkIndex + " of replay " + replayId + " cannot be read now ("
+          + e.getMessage() + "); retry shortly");
     }
     return Optional.of(disk);
   }
@@ -316,48 +341,28 @@ public final class FileReplayLog implements ReplayLog {
     return !closed;
   }
 
-  /** Removes a replay: recorded as a tombstone first (durably), then its entries, then its files. */
-  void delete(String replayId, String why) {
-    ReplayState s = replays.get(replayId);
-    if (s == null) return;
-    s.lock.lock();
-    try {
-      if (s.deleted || s.file == null) return;
-      try {
-        tombstones.add(new Tombstones.Tombstone(s.id, s.runName, s.firstEventId, s.lastEventId),
-            sequencer.lastReserved());
-      } catch (IOException e) {
-        report("cannot record the removal of replay " + s.id + " (" + e.getMessage()
-            + "); viewers resuming across a restart may miss a resync");
-      }
-      s.deleted = true;
-      if (s.startEventId > 0) index.remove(s.startEventId);
-      if (s.endEventId > 0) index.remove(s.endEventId);
-      for (RecordRef ref : s.chunks.values()) drop(ref);
-      replays.remove(s.id, s);
-      synchronized (snapshotLock) {
-        snapshot = snapshot.with(s.id, null);
-      }
-      s.file.delete();
-      if (options.fsync()) storage.forceDirectory(dir);
-      LOG.log(Level.INFO, "replay log: removed replay " + s.id + " (" + why + ")");
-    } catch (IOException e) {
-      report("cannot remove the files of replay " + s.id + ": " + e.getMessage());
-    } finally {
-      s.lock.unlock();
-    }
+  /** Takes a removed replay's events out of the index and the tail cache. */
+  void forget(ReplayState s) {
+    if (s.startEventId > 0) index.remove(s.startEventId);
+    if (s.endEventId > 0) index.remove(s.endEventId);
+    for (RecordRef ref : s.chunks.values()) drop(ref);
+  }
+
+  /** Removes replays as retention does, sparing those it would spare (for tests and tools). */
+  void remove(List<String> replayIds, String why) {
+    retention.remove(replayIds, why);
   }
 
   /** Deletes worlds no retained replay uses, once unused for the retention time. */
   void retainWorlds() {
     java.util.Set<String> inUse = new java.util.HashSet<>();
-    for (ReplaySummary r : snapshot.all()) inUse.add(r.worldRef());
-    worlds.retain(inUse, worldRetain);
+    for (ReplaySummary r : catalog.all()) inUse.add(r.worldRef());
+    worlds.retain(inUse, options.worldRetain());
   }
 
   @Override public void close() {
     closed = true;
     retention.close();
-    if (lock != null) release(lock);
+    release(lock);
   }
 }

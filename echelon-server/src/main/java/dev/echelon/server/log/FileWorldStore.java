@@ -42,6 +42,10 @@ public final class FileWorldStore implements WorldStore {
     this.cache = BoundedCache.weighed(cacheMax, cacheBytes, StoredWorld::weight);
     try {
       storage.createDirectories(dir, fsync);
+      for (Path f : storage.list(dir)) {
+        // a world write a crash interrupted; the world itself is either stored whole or not at all
+        if (f.getFileName().toString().endsWith(".json.gz.tmp")) storage.deleteIfExists(f);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the worlds folder in ECHELON_RUNS_DIR: " + e.getMessage(), e);
     }
@@ -79,10 +83,15 @@ public final class FileWorldStore implements WorldStore {
     cache.put(stored.hash(), stored);
   }
 
+  /** True when the world is stored and readable: a damaged one is not, so a trainer uploads it again. */
   @Override public boolean contains(String hash) {
-    return WorldHash.isValid(hash) && (cache.getIfPresent(hash) != null || storage.exists(file(hash)));
+    return find(hash).isPresent();
   }
 
+  /**
+   * The world; empty when it is not stored or its file is damaged (then moved aside, so the next
+   * upload stores it again). A failure to read that says nothing about the file is thrown.
+   */
   @Override public Optional<StoredWorld> find(String hash) {
     if (!WorldHash.isValid(hash)) return Optional.empty();
     StoredWorld w = cache.getIfPresent(hash);
@@ -105,9 +114,29 @@ public final class FileWorldStore implements WorldStore {
       return new StoredWorld(hash, in.readAllBytes());
     } catch (NoSuchFileException e) {
       throw ApiException.notFound("world " + hash + " is not stored");
+    } catch (java.util.zip.ZipException | java.io.EOFException damaged) {
+      setAside(hash, damaged);
+      throw ApiException.notFound("world " + hash + " was damaged on disk; upload it again");
     } catch (IOException e) {
       LOG.log(Level.ERROR, "cannot read world " + hash + " from " + file(hash), e);
-      throw new UncheckedIOException("world " + hash + " is unreadable on disk", e);
+      throw new UncheckedIOException("world " + hash + " cannot be read now (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Moves a damaged world file aside (kept for inspection), so that the hash counts as not stored. */
+  private void setAside(String hash, IOException why) {
+    Path damaged = dir.resolve(hash + ".json.gz.damaged");
+    writes.lock();
+    try {
+      storage.move(file(hash), damaged);
+      if (fsync) storage.forceDirectory(dir);
+      LOG.log(Level.WARNING, "world " + hash + " is damaged on disk (" + why.getMessage() + "); kept aside as "
+          + damaged.getFileName() + ", and stored again at its next upload");
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "world " + hash + " is damaged on disk (" + why.getMessage() + ") and cannot be moved"
+          + " aside (" + e.getMessage() + "); its next upload replaces it");
+    } finally {
+      writes.unlock();
     }
   }
 

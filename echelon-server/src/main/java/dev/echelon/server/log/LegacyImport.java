@@ -30,9 +30,13 @@ final class LegacyImport {
 
   private LegacyImport() {}
 
+  /**
+   * True while a folder still holds an archive of the earlier format: its manifest goes last, so a
+   * folder whose import a crash stopped is found again and the import goes on (chunks already in
+   * the log are duplicates).
+   */
   static boolean isLegacy(Storage storage, Path rdir) {
-    return storage.kind(rdir.resolve("manifest.json")) == Storage.Kind.FILE
-        && !storage.exists(rdir.resolve(ReplayFile.LOG));
+    return storage.kind(rdir.resolve("manifest.json")) == Storage.Kind.FILE;
   }
 
   static void run(FileReplayLog log, Storage storage, Path rdir) {

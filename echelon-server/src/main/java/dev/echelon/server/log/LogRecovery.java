@@ -6,27 +6,36 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Start-up of the file log: every replay directory is recovered from its own files, the event
- * index is rebuilt from the records' ids, and the sequence continues after the highest id ever
- * handed out. A damaged replay is reported and left on disk untouched; it never stops the server.
+ * Start-up of the file log: every replay folder is recovered from its own files straight into
+ * the event index and the catalog (nothing is held twice), removals a crash interrupted are
+ * finished, and the sequence continues after the highest id ever handed out. A folder that cannot
+ * be read as a replay is reported and moved aside, never overwritten; it never stops the server.
  */
 final class LogRecovery {
   private static final Logger LOG = System.getLogger(LogRecovery.class.getName());
+  /** The only names the log writes in a replay folder: a folder holding nothing else is its own. */
+  private static final Set<String> OWN = Set.of(ReplayFile.LOG, ReplayFile.INDEX, ReplayFile.INDEX + ".tmp");
+
+  private static final int READ_ATTEMPTS = 4;
 
   private LogRecovery() {}
 
-  /** What was recovered; {@code legacy} are replay folders in the archive format of the previous version. */
-  record Result(Path dir, Tombstones tombstones, long lastEventId, ConcurrentHashMap<String, ReplayState> replays,
-      LogSnapshot snapshot, List<LogEntry> entries, List<Path> legacy) {}
+  /**
+   * What was recovered: {@code lastEventId} is the highest id of any retained event (ids up to the
+   * state's ceiling may have been handed out too); {@code legacy} are replay folders in the archive
+   * format of the previous version.
+   */
+  record Result(Path dir, LogState state, Trash trash, long lastEventId, ConcurrentHashMap<String, ReplayState> replays,
+      List<Path> legacy) {}
 
-  static Result run(FileReplayLog.Options o, Storage storage) {
+  static Result run(FileReplayLog.Options o, Storage storage, java.time.InstantSource clock, EventIndex index,
+      ReplayCatalog catalog) {
     Path dir = o.runsDir().resolve("replays");
     try {
       storage.createDirectories(dir, o.fsync());
@@ -34,59 +43,87 @@ final class LogRecovery {
       throw new UncheckedIOException("cannot create the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + "): "
           + e.getMessage(), e);
     }
-    Tombstones tombstones = Tombstones.load(storage, o.runsDir().resolve("log-state.json"), o.fsync(),
-        FileReplayLog::report);
+    LogState state = LogState.open(storage, o.runsDir(), o.fsync(), FileReplayLog::report);
+    Trash trash = new Trash(storage, dir, o.fsync(), FileReplayLog::report);
+    trash.empty(); // what a removal interrupted by a crash left
     ConcurrentHashMap<String, ReplayState> replays = new ConcurrentHashMap<>();
-    Map<Long, LogEntry> entries = new LinkedHashMap<>();
-    Map<String, ReplaySummary> summaries = new HashMap<>();
-    long last = tombstones.lastEventId();
+    long last = 0;
     long bytes = 0;
-    List<Path> legacy = new java.util.ArrayList<>();
+    int finished = 0;
+    List<Path> legacy = new ArrayList<>();
+    List<Path> folders;
     try {
-      for (Path rdir : storage.list(dir)) {
-        String id = rdir.getFileName().toString();
-        if (storage.kind(rdir) != Storage.Kind.DIRECTORY) continue;
-        if (!Chunk.isValidReplayId(id)) {
-          FileReplayLog.report("ignoring " + rdir.getFileName() + " in the replays folder: not a replay id");
-          continue;
-        }
-        if (LegacyImport.isLegacy(storage, rdir)) {
-          legacy.add(rdir);
-          continue;
-        }
-        ReplayState s = recover(rdir, id, o.fsync(), storage, entries);
-        if (s == null) continue;
-        replays.put(id, s);
-        summaries.put(id, s.summary);
-        last = Math.max(last, s.lastEventId);
-        bytes += s.file.size();
-      }
+      folders = storage.list(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + ")", e);
+      throw new UncheckedIOException("cannot read the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + "): "
+          + e.getMessage(), e);
     }
-    tombstones.settleFloor(last);
+    for (Path rdir : folders) {
+      String id = rdir.getFileName().toString();
+      if (id.equals(Trash.TRASH) || id.equals(Trash.REFUSED) || storage.kind(rdir) != Storage.Kind.DIRECTORY) continue;
+      if (!Chunk.isValidReplayId(id)) {
+        FileReplayLog.report("ignoring " + id + " in the replays folder: not a replay id");
+        continue;
+      }
+      boolean old = LegacyImport.isLegacy(storage, rdir);
+      if (old) legacy.add(rdir); // imported once the log is open; a log it began is recovered first
+      if (old && !storage.exists(rdir.resolve(ReplayFile.LOG))) continue;
+      ReplayState s = recover(rdir, id, o.fsync(), storage, index, trash, clock);
+      if (s == null) continue;
+      if (state.tombstones.removed(id, s.firstEventId)) {
+        forget(s, index);
+        try {
+          trash.put(rdir, id + "-" + s.firstEventId);
+          finished++;
+        } catch (IOException e) {
+          FileReplayLog.report("replay " + id + " was removed before a crash but its folder cannot go (" + e.getMessage()
+              + "); its removal is tried again at the next start");
+        }
+        continue;
+      }
+      replays.put(id, s);
+      catalog.put(s.summary);
+      last = Math.max(last, s.lastEventId);
+      bytes += s.file.size();
+    }
+    try {
+      trash.settle();
+    } catch (IOException e) {
+      FileReplayLog.report("cannot force the replays folder (" + e.getMessage() + "); removals are finished at the next start");
+    }
+    if (finished > 0) LOG.log(Level.INFO, "replay log: finished removing " + finished + " replays a crash interrupted");
+    if (state.unreadable) state.tombstones.raiseFloor(Math.max(last, state.ceiling()) + 1);
     if (!replays.isEmpty()) {
       LOG.log(Level.INFO, "replay log: recovered " + replays.size() + " replays (" + bytes / 1_000_000 + " MB, "
-          + entries.size() + " events, last event id " + last + ") from " + dir);
+          + index.size() + " events, last event id " + last + ") from " + dir);
     }
-    return new Result(dir, tombstones, last, replays, new LogSnapshot(summaries), List.copyOf(entries.values()), legacy);
+    return new Result(dir, state, trash, last, replays, legacy);
   }
 
-  private static ReplayState recover(Path rdir, String id, boolean fsync, Storage storage,
-      Map<Long, LogEntry> entries) {
-    ReplayRecovery.Recovered r;
-    try {
-      r = ReplayRecovery.recover(rdir, id, fsync, FileReplayLog::report, storage);
-    } catch (IOException e) {
-      FileReplayLog.report("replay " + id + " cannot be read (" + e.getMessage() + "); left as it is");
-      return null;
+  private static ReplayState recover(Path rdir, String id, boolean fsync, Storage storage, EventIndex index,
+      Trash trash, java.time.InstantSource clock) {
+    ReplayRecovery.Recovered r = null;
+    for (int attempt = 1; r == null; attempt++) {
+      try {
+        r = ReplayRecovery.recover(rdir, id, fsync, FileReplayLog::report, storage);
+        break;
+      } catch (IOException e) {
+        if (attempt == READ_ATTEMPTS) {
+          FileReplayLog.report("replay " + id + " cannot be read (" + e.getMessage() + ", " + attempt + " attempts); it is"
+              + " left as it is and not served until a start that can read it");
+          return null;
+        }
+        try {
+          Thread.sleep(20L << attempt); // an I/O error may pass: a replay is not hidden for one
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
     }
-    if (r == null) {
-      FileReplayLog.report("folder " + id + " in the replays folder holds no replay log; left as it is");
-      return null;
-    }
-    if (r.refs().isEmpty()) {
-      FileReplayLog.report("replay " + id + " holds no intact chunk; left as it is");
+    if (r == null || r.refs().isEmpty()) {
+      String why = r == null ? "holds no replay log of its own" : "holds no intact chunk";
+      setAside(rdir, id, why, storage, trash, clock);
       return null;
     }
     ReplayState s = new ReplayState(id);
@@ -94,12 +131,48 @@ final class LogRecovery {
     for (RecordRef ref : r.refs()) {
       ChunkRecord rec = ref.record();
       RecordRef old = s.apply(ref);
-      if (rec.started()) entries.put(rec.firstEventId(), new LogEntry(rec.firstEventId(), LogEvent.Kind.START, s, null));
-      if (old != null) entries.remove(old.record().chunkEventId());
-      entries.put(rec.chunkEventId(), new LogEntry(rec.chunkEventId(), LogEvent.Kind.CHUNK, s, ref));
-      if (rec.ended()) entries.put(rec.lastEventId(), new LogEntry(rec.lastEventId(), LogEvent.Kind.END, s, null));
+      if (rec.started()) index.add(new LogEntry(rec.firstEventId(), LogEvent.Kind.START, s, null));
+      if (old != null) index.remove(old.record().chunkEventId());
+      index.add(new LogEntry(rec.chunkEventId(), LogEvent.Kind.CHUNK, s, ref));
+      if (rec.ended()) index.add(new LogEntry(rec.lastEventId(), LogEvent.Kind.END, s, null));
     }
     s.summarize();
     return s;
+  }
+
+  /** Takes a replay's entries back out of the index (its removal is being finished). */
+  private static void forget(ReplayState s, EventIndex index) {
+    if (s.startEventId > 0) index.remove(s.startEventId);
+    if (s.endEventId > 0) index.remove(s.endEventId);
+    for (RecordRef ref : s.chunks.values()) index.remove(ref.record().chunkEventId());
+  }
+
+  /**
+   * A folder that holds no usable replay: removed when it holds only files the log writes (what a
+   * crash during a first chunk or a removal leaves), else moved aside so its id is free and
+   * nothing in it is lost.
+   */
+  private static void setAside(Path rdir, String id, String why, Storage storage, Trash trash,
+      java.time.InstantSource clock) {
+    try {
+      boolean own = true;
+      boolean hasLog = false;
+      for (Path f : storage.list(rdir)) {
+        String name = f.getFileName().toString();
+        own &= OWN.contains(name) && storage.kind(f) == Storage.Kind.FILE;
+        hasLog |= name.equals(ReplayFile.LOG);
+      }
+      if (own && !hasLog) {
+        trash.put(rdir, id + "-" + clock.millis());
+        FileReplayLog.report("folder " + id + " in the replays folder " + why + " (what a crash left); removed");
+      } else {
+        Path to = trash.refuse(rdir, clock.millis());
+        FileReplayLog.report("replay " + id + " " + why + "; its folder is kept aside as " + to.getParent().getFileName()
+            + "/" + to.getFileName() + " for you to inspect or delete, and the id is free again");
+      }
+    } catch (IOException e) {
+      FileReplayLog.report("replay " + id + " " + why + ", and its folder cannot be moved aside (" + e.getMessage()
+          + "); left as it is");
+    }
   }
 }

@@ -92,8 +92,13 @@ final class RecordFormat {
     }
 
     ChunkRecord record(String replayId, String worldRef) {
+      return record(replayId, worldRef, null, null);
+    }
+
+    /** The record this entry names, with the meta and run of its header (which the entry does not hold). */
+    ChunkRecord record(String replayId, String worldRef, byte[] meta, byte[] run) {
       return new ChunkRecord(replayId, worldRef, firstEventId, chunkIndex, chunkCount, (flags & LAST) != 0,
-          (flags & STARTED) != 0, (flags & ENDED) != 0, frameCount, plainLength, plainCrc, appendedAt, null, null);
+          (flags & STARTED) != 0, (flags & ENDED) != 0, frameCount, plainLength, plainCrc, appendedAt, meta, run);
     }
   }
 

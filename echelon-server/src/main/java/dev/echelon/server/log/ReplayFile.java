@@ -43,14 +43,16 @@ final class ReplayFile {
     ReplayFile file = new ReplayFile(replayId, dir, 0, fsync, report, storage);
     try {
       storage.createDirectories(dir);
-      try (FileChannel log = storage.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        log.truncate(0);
-      }
+      // a log already there belongs to something recovery set aside or failed to read: never overwrite it
+      storage.open(dir.resolve(LOG), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
       storage.write(dir.resolve(INDEX), RecordFormat.indexHeader(replayId), fsync);
       if (fsync) {
         storage.forceDirectory(dir);
         storage.forceDirectory(replaysDir);
       }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new IOException("replay " + replayId + " has files in " + dir + " that this server did not recover;"
+          + " move them away to push it here", e);
     } catch (IOException e) {
       try {
         file.delete(); // a half-made directory would be reported at every start
@@ -128,14 +130,18 @@ final class ReplayFile {
     return new RecordPayload(storage, log(), ref);
   }
 
-  /** True when the record's checksum matches what is on disk now. */
-  boolean intact(RecordRef ref) {
+  /**
+   * True when the record's checksum matches what is on disk now, false when it is gone or damaged.
+   *
+   * @throws IOException when it cannot be read now (an I/O error is no verdict on the record)
+   */
+  boolean intact(RecordRef ref) throws IOException {
     try {
       RecordPayload.verify(storage, log(), ref);
       return true;
     } catch (NoSuchFileException e) {
       return false;
-    } catch (IOException e) {
+    } catch (RecordPayload.DamagedRecordException e) {
       report.accept("replay " + replayId + ": chunk " + ref.record().chunkIndex() + " is damaged on disk ("
           + e.getMessage() + ")");
       return false;

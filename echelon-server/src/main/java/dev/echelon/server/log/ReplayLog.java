@@ -36,8 +36,8 @@ public interface ReplayLog extends AutoCloseable {
    */
   EventReader reader(Long afterId, Subscription filter);
 
-  /** Every retained replay, as of now. */
-  LogSnapshot snapshot();
+  /** Every retained replay's summary, as it changes. */
+  ReplayCatalog catalog();
 
   /** The stored indices of a replay, ascending; empty when unknown. */
   List<Integer> chunkIndices(String replayId);

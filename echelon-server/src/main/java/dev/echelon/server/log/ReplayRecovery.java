@@ -30,29 +30,39 @@ final class ReplayRecovery {
       throws IOException {
     Path log = dir.resolve(ReplayFile.LOG);
     if (storage.kind(log) != Storage.Kind.FILE) return null;
+    storage.deleteIfExists(dir.resolve(ReplayFile.INDEX + ".tmp")); // an index rewrite a crash interrupted
     try (FileChannel ch = storage.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       List<RecordRef> refs = new ArrayList<>();
       boolean rewrite = !readIndex(storage, dir, replayId, ch, size, refs, report);
       long pos = refs.isEmpty() ? 0 : refs.get(refs.size() - 1).end();
       while (pos < size) {
-        RecordRef ref = readRecord(ch, pos, size);
+        long length = completeLength(ch, pos, size);
+        RecordRef ref = length < 0 ? null : readRecord(ch, pos, size);
         if (ref == null) {
           long next = findNext(ch, pos + 1, size);
-          if (next < 0) {
-            report.accept("replay " + replayId + ": the last " + (size - pos) + " bytes of its log are a torn record"
-                + " (a write the crash interrupted); dropped");
-            ch.truncate(pos);
-            if (fsync) ch.force(false);
-            break;
+          if (next >= 0) {
+            report.accept("replay " + replayId + ": bytes " + pos + ".." + next + " of its log are damaged; skipped");
+            pos = next;
+            continue;
           }
-          report.accept("replay " + replayId + ": bytes " + pos + ".." + next + " of its log are damaged; skipped");
-          pos = next;
-          continue;
+          if (length >= 0) {
+            // a whole record that fails its checksum is kept and skipped, as when the index names it:
+            // what recovery decides must not depend on whether the unforced index reached the disk
+            report.accept("replay " + replayId + ": the record at byte " + pos + " of its log is damaged; skipped");
+            pos += length;
+            rewrite = true;
+            continue;
+          }
+          report.accept("replay " + replayId + ": the last " + (size - pos) + " bytes of its log are a torn record"
+              + " (a write the crash interrupted); dropped");
+          ch.truncate(pos);
+          if (fsync) ch.force(false);
+          break;
         }
         if (!ref.record().replayId().equals(replayId)) {
           report.accept("replay directory " + replayId + " holds a record of replay " + ref.record().replayId()
-              + "; the directory is refused and left as it is");
+              + "; the directory is refused");
           return null;
         }
         refs.add(ref);
@@ -120,7 +130,10 @@ final class ReplayRecovery {
       ChunkRecord r;
       if (worldRef == null || e.carriesMetaOrRun()) {
         RecordRef full = readRecordHeader(log, e.offset(), logSize);
-        if (full == null || full.length() != e.length() || full.record().firstEventId() != e.firstEventId()) {
+        // this header is read without its checksum: what it says must at least be well formed
+        if (full == null || full.length() != e.length() || full.record().firstEventId() != e.firstEventId()
+            || !dev.echelon.core.WorldHash.isValid(full.record().worldRef()) || !jsonObject(full.record().meta())
+            || !jsonObject(full.record().run())) {
           report.accept("replay " + replayId + ": its index disagrees with its log at entry " + refs.size()
               + "; the rest is read from the log");
           complete = false;
@@ -132,8 +145,9 @@ final class ReplayRecovery {
           complete = false;
           break;
         }
-        r = full.record();
-        worldRef = r.worldRef();
+        if (worldRef == null) worldRef = full.record().worldRef();
+        // only what the entry cannot hold comes from the unverified header; the rest is the entry's, checksummed
+        r = e.record(replayId, worldRef, full.record().meta(), full.record().run());
       } else {
         r = e.record(replayId, worldRef);
       }
@@ -144,7 +158,43 @@ final class ReplayRecovery {
       report.accept("replay " + replayId + ": its index ends in a torn entry; the rest is read from the log");
       complete = false;
     }
+    if (!refs.isEmpty()) {
+      // the tail is where a crash tears records: the last one the index names must be whole on disk too
+      RecordRef tail = refs.get(refs.size() - 1);
+      if (completeLength(log, tail.offset(), logSize) != tail.length()) {
+        refs.remove(refs.size() - 1);
+        report.accept("replay " + replayId + ": its index names a record its log does not hold whole; the rest is read"
+            + " from the log");
+        return false;
+      }
+    }
     return complete && expected == logSize;
+  }
+
+  /** True for null or the bytes of one JSON object (what a push stored as meta or run). */
+  private static boolean jsonObject(byte[] json) {
+    if (json == null) return true;
+    try (var p = dev.echelon.core.Json.mapper().createParser(json)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The length of the record at {@code pos} when its prelude is sound and it fits in the file, else -1. */
+  private static long completeLength(FileChannel ch, long pos, long size) throws IOException {
+    if (pos + RecordFormat.PRELUDE > size) return -1;
+    ByteBuffer prelude = ByteBuffer.allocate(RecordFormat.PRELUDE);
+    ch.read(prelude, pos);
+    prelude.flip();
+    if (prelude.getInt() != RecordFormat.MAGIC) return -1;
+    int headerLength = prelude.getInt();
+    int payloadLength = prelude.getInt();
+    long length = RecordFormat.PRELUDE + (long) headerLength + payloadLength;
+    boolean sane = headerLength >= 40 && headerLength <= RecordFormat.MAX_HEADER && payloadLength >= 0;
+    return sane && pos + length <= size ? length : -1;
   }
 
   /** The record at {@code pos}, header parsed and checksum verified; null when there is none. */

@@ -10,26 +10,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * reserved id is either committed or abandoned. Appends to different replays reserve ids in one
  * order and finish in another; readers see nothing above the watermark, so a fast append can never
  * make a slower one's events appear to have been skipped. Abandoned ids are holes, never reused.
- * The lock guards a few numbers only; no I/O happens under it.
+ * Ids are handed out only below a ceiling that {@link LogState} has made durable, so they never go
+ * back after a crash, even when the record holding the highest one is lost; the ceiling moves a
+ * block at a time, the one write under the lock, once per {@value LogState#BLOCK} ids.
  */
 final class Sequencer {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
   private final TreeSet<Long> inFlight = new TreeSet<>();
+  private final LogState state;
   private long next;
   private volatile long committed;
 
-  /** @param lastUsed the highest id ever handed out (0 for a new log) */
-  Sequencer(long lastUsed) {
-    this.next = lastUsed + 1;
-    this.committed = lastUsed;
+  /**
+   * @param lastVisible the highest id a reader can see now (0 for a new log)
+   * @param lastHandedOut the highest id that may ever have been handed out (the durable ceiling)
+   */
+  Sequencer(long lastVisible, long lastHandedOut, LogState state) {
+    this.next = Math.max(lastVisible, lastHandedOut) + 1;
+    this.committed = lastVisible;
+    this.state = state;
   }
 
-  /** Reserves {@code n} consecutive ids; returns the first. */
-  long reserve(int n) {
+  /** Reserves {@code n} consecutive ids; returns the first. Fails when the ceiling cannot be raised. */
+  long reserve(int n) throws java.io.IOException {
     lock.lock();
     try {
       long first = next;
+      state.reserve(first + n - 1);
       next += n;
       inFlight.add(first);
       return first;
@@ -68,14 +76,31 @@ final class Sequencer {
     }
   }
 
-  /** Waits until the watermark passes {@code id} or the time is up; true when it passed. */
+  /**
+   * Waits until the watermark passes {@code id}, the time is up or {@link #wakeAll} is called;
+   * true when it passed.
+   */
   boolean awaitBeyond(long id, long nanos) throws InterruptedException {
     if (committed > id) return true;
     lock.lock();
     try {
+      long wakes = this.wakes;
       long left = nanos;
-      while (committed <= id && left > 0) left = advanced.awaitNanos(left);
+      while (committed <= id && left > 0 && wakes == this.wakes) left = advanced.awaitNanos(left);
       return committed > id;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long wakes;
+
+  /** Wakes every waiting reader (a viewer being probed checks its connection). */
+  void wakeAll() {
+    lock.lock();
+    try {
+      wakes++;
+      advanced.signalAll();
     } finally {
       lock.unlock();
     }

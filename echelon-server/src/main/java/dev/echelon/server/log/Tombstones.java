@@ -1,23 +1,16 @@
 package dev.echelon.server.log;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.echelon.core.Json;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * What retention removed, so a viewer is told to resync exactly when events it asked for are
- * gone, across restarts too. Kept in {@code RUNS_DIR/log-state.json} with the highest event id
- * ever handed out, because the replay holding it may be the one deleted. The newest
- * {@value #MAX} removals are kept one by one; older ones fold into a floor below which any resume
- * resyncs.
+ * gone, and recovery finishes a removal a crash interrupted. The newest {@value #MAX} removals are
+ * kept one by one; older ones fold into a floor below which any resume resyncs. In memory only:
+ * {@link LogState} makes them durable. Readers check {@link #count} on every poll without a lock,
+ * and look closer only when it moved.
  */
 final class Tombstones {
   static final int MAX = 10_000;
@@ -28,66 +21,50 @@ final class Tombstones {
     }
   }
 
-  private final Storage storage;
-  private final Path file;
-  private final boolean fsync;
-  private final ArrayDeque<Tombstone> list = new ArrayDeque<>();
-  private long dropped; // tombstones folded into the floor; list index k is tombstone number dropped + k
+  private final Tombstone[] ring = new Tombstone[MAX];
+  private final Set<String> incarnations = new HashSet<>();
+  private int head;
+  private int size;
+  /** Tombstones folded into the floor; ring position k holds tombstone number dropped + k. */
+  private long dropped;
   private long floor;
-  private long lastEventId;
+  private volatile long count;
 
-  private Tombstones(Storage storage, Path file, boolean fsync) {
-    this.storage = storage;
-    this.file = file;
-    this.fsync = fsync;
+  /** Restores what {@link LogState} read. */
+  synchronized void restore(long floor, long dropped, List<Tombstone> kept) {
+    this.floor = floor;
+    this.dropped = dropped;
+    for (Tombstone t : kept) add(t);
   }
 
-  static Tombstones load(Storage storage, Path file, boolean fsync, Consumer<String> report) {
-    Tombstones t = new Tombstones(storage, file, fsync);
-    try {
-      JsonNode n = Json.mapper().readTree(storage.readAllBytes(file));
-      t.lastEventId = Math.max(0, n.path("last_event_id").asLong());
-      t.floor = Math.max(0, n.path("deleted_below").asLong());
-      t.dropped = Math.max(0, n.path("dropped").asLong());
-      for (JsonNode e : n.path("tombstones")) {
-        if (t.list.size() >= MAX) break;
-        t.list.add(new Tombstone(e.path("replay_id").asText(), e.path("run").isTextual() ? e.get("run").asText() : null,
-            e.path("first").asLong(), e.path("last").asLong()));
-      }
-    } catch (NoSuchFileException e) {
-      // a new log
-    } catch (IOException | RuntimeException e) {
-      report.accept("the log state " + file.getFileName() + " is unreadable (" + e.getMessage()
-          + "); event ids continue from the records, and resumes older than now will resync");
-      t.floor = Long.MAX_VALUE; // unknown removals: be safe
-    }
-    return t;
-  }
-
-  /** The highest event id recorded when the state was last written. */
-  synchronized long lastEventId() {
-    return lastEventId;
-  }
-
-  /** Raises the floor so that every resume before {@code id} resyncs (used when the state was unreadable). */
-  synchronized void settleFloor(long id) {
-    if (floor == Long.MAX_VALUE) floor = id + 1;
-  }
-
-  /** Records a removal durably, before its files go. */
-  synchronized void add(Tombstone t, long lastReserved) throws IOException {
-    list.addLast(t);
-    while (list.size() > MAX) {
-      floor = Math.max(floor, list.removeFirst().lastEventId() + 1);
+  synchronized void add(Tombstone t) {
+    if (size == MAX) {
+      Tombstone oldest = ring[head];
+      incarnations.remove(oldest.replayId() + "@" + oldest.firstEventId());
+      floor = Math.max(floor, oldest.lastEventId() + 1);
+      head = (head + 1) % MAX;
+      size--;
       dropped++;
     }
-    lastEventId = Math.max(lastEventId, lastReserved);
-    save();
+    ring[(head + size) % MAX] = t;
+    size++;
+    incarnations.add(t.replayId() + "@" + t.firstEventId());
+    count = dropped + size;
+  }
+
+  /** Makes every resume before {@code id} resync (when what was removed before it is unknown). */
+  synchronized void raiseFloor(long id) {
+    floor = Math.max(floor, id);
   }
 
   /** Tombstones ever added, as a position readers remember. */
-  synchronized long count() {
-    return dropped + list.size();
+  long count() {
+    return count;
+  }
+
+  /** True when the removal of this incarnation of a replay was recorded (recovery finishes it). */
+  synchronized boolean removed(String replayId, long firstEventId) {
+    return incarnations.contains(replayId + "@" + firstEventId);
   }
 
   /**
@@ -96,23 +73,18 @@ final class Tombstones {
    */
   synchronized boolean lost(long after, Subscription filter, long startFloor, long from) {
     if ((from == 0 || from < dropped) && after < floor) return true;
-    int k = 0;
-    for (Tombstone t : list) {
-      if (dropped + k++ < from) continue;
-      if (t.covers(after, filter, startFloor)) return true;
+    for (int k = (int) Math.max(0, from - dropped); k < size; k++) {
+      if (ring[(head + k) % MAX].covers(after, filter, startFloor)) return true;
     }
     return false;
   }
 
-  private void save() throws IOException {
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("version", 1).put("last_event_id", lastEventId).put("deleted_below", floor).put("dropped", dropped);
-    ArrayNode a = n.putArray("tombstones");
-    List<Tombstone> copy = new ArrayList<>(list);
-    for (Tombstone t : copy) {
-      ObjectNode e = a.addObject().put("replay_id", t.replayId()).put("first", t.firstEventId()).put("last", t.lastEventId());
-      if (t.runName() != null) e.put("run", t.runName());
-    }
-    storage.replace(file, Json.mapper().writeValueAsBytes(n), fsync);
+  /** The state to write when {@link LogState} compacts. */
+  record Saved(long floor, long dropped, List<Tombstone> kept) {}
+
+  synchronized Saved saved() {
+    List<Tombstone> kept = new ArrayList<>(size);
+    for (int k = 0; k < size; k++) kept.add(ring[(head + k) % MAX]);
+    return new Saved(floor, dropped, kept);
   }
 }

@@ -17,14 +17,23 @@ import java.util.TreeMap;
 final class Archive {
   private Archive() {}
 
-  /** Each replay a log opened on {@code disk} recovers, with its first event id and chunks. */
+  /** Each replay a log opened on {@code disk} recovers, with the chunks that read back intact. */
   static Map<String, String> recovered(SimulatedDisk disk, InstantSource clock, ServerConfig c) {
     FileReplayLog.Options o = new FileReplayLog.Options(c.runsDir(), c.fsync(), 0, Long.MAX_VALUE, Integer.MAX_VALUE,
-        c.worldCacheMax(), c.worldCacheBytes(), Duration.ofDays(c.worldRetainDays()));
+        c.worldCacheMax(), c.worldCacheBytes(), Duration.ofDays(c.worldRetainDays()), c.sseStall());
     Map<String, String> out = new TreeMap<>();
     try (FileReplayLog log = FileReplayLog.open(o, disk.mount(), clock)) {
-      for (ReplaySummary r : log.snapshot().all()) {
-        out.put(r.replayId(), "first event " + r.firstEventId() + ", chunks " + log.chunkIndices(r.replayId()));
+      for (ReplaySummary r : log.catalog().all()) {
+        List<Integer> intact = new ArrayList<>();
+        for (int i : log.chunkIndices(r.replayId())) {
+          try {
+            if (log.chunk(r.replayId(), i).isPresent()) intact.add(i); // reading verifies: damage found lazily counts too
+          } catch (RuntimeException damaged) {
+            // taken out of the replay
+          }
+        }
+        // a replay with nothing intact is listed empty or set aside, as its damage was found early or late
+        if (!intact.isEmpty()) out.put(r.replayId(), "intact chunks " + intact);
       }
     }
     return out;

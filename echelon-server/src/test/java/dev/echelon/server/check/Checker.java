@@ -72,9 +72,20 @@ final class Checker {
       }
       Set<Integer> got = lateGot.get(p.replay());
       if (got != null && !got.contains(p.index())) {
-        violations.add("I1 " + p + " was acknowledged, but a late joiner of " + p.replay() + " did not get it");
+        violations.add("I1 " + p + " was acknowledged, but a late joiner of " + p.replay() + " did not get it (it got "
+            + lateJoinerEvents(p.replay()) + ")");
       }
     }
+  }
+
+  private List<String> lateJoinerEvents(String replay) {
+    List<String> out = new ArrayList<>();
+    for (History.Connection c : h.connections) {
+      if (!replay.equals(h.lateJoiners.get(c.viewer))) continue;
+      out.add(c + ": " + c.endCause);
+      for (History.Event e : c.events) out.add(e.toString());
+    }
+    return out;
   }
 
   private Map<String, Set<Integer>> lateJoinerChunks() {
@@ -111,9 +122,9 @@ final class Checker {
         }
       }
       if (frames != l.frames()) violations.add("I4 " + id + " lists " + l.frames() + " frames, its chunks hold " + frames);
-      Integer pushed = pushedCount(id);
-      if (l.chunkCount() != null && pushed != null && !pushed.equals(l.chunkCount())) {
-        violations.add("I4 " + id + " lists chunk_count " + l.chunkCount() + ", every accepted push said " + pushed);
+      Set<Integer> counts = pushedCounts(id);
+      if (l.chunkCount() != null && !counts.contains(l.chunkCount())) {
+        violations.add("I4 " + id + " lists chunk_count " + l.chunkCount() + ", but the accepted pushes said " + counts);
       }
     }
     for (String s : h.leftovers) violations.add("I6 after a clean restart the runs directory still holds " + s);
@@ -123,11 +134,15 @@ final class Checker {
     }
   }
 
-  private Integer pushedCount(String replay) {
+  /** The totals acknowledged (or possibly stored) pushes of a replay stated. */
+  private Set<Integer> pushedCounts(String replay) {
+    Set<Integer> out = new TreeSet<>();
     for (History.Push p : h.pushes) {
-      if (p.replay().equals(replay) && p.acknowledged()) return p.count() != null ? p.count() : p.last() ? p.index() + 1 : null;
+      if (!p.replay().equals(replay) || p.outcome() == History.Outcome.REFUSED) continue;
+      if (p.count() != null) out.add(p.count());
+      else if (p.last()) out.add(p.index() + 1);
     }
-    return null;
+    return out;
   }
 
   /** I5 and I7 (and I4's "never comes back") over the listings in time order. */
@@ -136,14 +151,16 @@ final class Checker {
     obs.sort(Comparator.comparingLong(History.Observation::clock));
     Map<String, History.Listed> seen = new TreeMap<>(); // replay -> its incarnation as last listed
     Map<String, History.Observation> seenAt = new TreeMap<>();
-    Set<String> removed = new TreeSet<>(); // "replay@first" of incarnations seen gone
+    Map<String, History.Observation> removed = new TreeMap<>(); // "replay@first" of incarnations seen gone
     for (History.Observation o : obs) {
       for (var e : o.replays().entrySet()) {
         String id = e.getKey();
         History.Listed now = e.getValue();
-        if (removed.contains(id + "@" + now.firstEventId())) {
-          violations.add("I4 replay " + id + " (first event " + now.firstEventId() + ") was gone and came back at step "
-              + o.step());
+        History.Observation goneAt = removed.get(id + "@" + now.firstEventId());
+        if (goneAt != null) {
+          violations.add("I4 replay " + id + " (first event " + now.firstEventId() + ") was gone at step " + goneAt.step()
+              + " (server generation " + goneAt.generation() + ") and came back at step " + o.step() + " (generation "
+              + o.generation() + "; degraded: " + h.degraded + ")");
         }
         History.Listed before = seen.get(id);
         if (before != null && before.firstEventId() == now.firstEventId()) {
@@ -158,20 +175,24 @@ final class Checker {
       for (var e : seen.entrySet()) {
         History.Listed now = o.replays().get(e.getKey());
         if (now != null && now.firstEventId() == e.getValue().firstEventId()) continue;
-        removed.add(e.getKey() + "@" + e.getValue().firstEventId());
+        if (now == null && h.degraded.contains(o.generation())) continue; // recovery could not read it this time
+        removed.put(e.getKey() + "@" + e.getValue().firstEventId(), o);
         spared(e.getKey(), e.getValue(), o, now);
       }
       for (var e : o.replays().entrySet()) {
         seen.put(e.getKey(), e.getValue());
         seenAt.put(e.getKey(), o);
       }
-      seen.keySet().retainAll(o.replays().keySet());
+      if (!h.degraded.contains(o.generation())) seen.keySet().retainAll(o.replays().keySet());
     }
   }
 
   /** I5: an incarnation found gone at {@code gone} must have had no chunk pushed within the protected window. */
   private void spared(String replay, History.Listed was, History.Observation gone, History.Listed successor) {
     if (replay.startsWith("second")) return;
+    if (was.received().stream().allMatch(i -> h.corrupted.contains(History.key(replay, i)))) {
+      return; // every chunk it held was damaged: recovery set it aside, retention had nothing to do with it
+    }
     long window = was.complete() ? workload.settings().stallMillis() : RECEIVING_MILLIS;
     long next = successor == null ? Long.MAX_VALUE : successor.firstEventId();
     for (History.Push p : h.pushes) {

@@ -60,6 +60,8 @@ final class History {
     /** The Last-Event-ID it sent, or null for a fresh join. */
     final Long resumeAfter;
     final int generation;
+    /** The server clock when it was opened. */
+    final long openedClock;
     final List<Event> events = new CopyOnWriteArrayList<>();
     volatile boolean closedByClient;
     volatile boolean paused;
@@ -69,7 +71,9 @@ final class History {
     volatile boolean endedWhileServerUp;
     volatile int liveConnectionsAtEnd;
 
-    Connection(int viewer, int serial, String run, String replay, boolean gzip, Long resumeAfter, int generation) {
+    Connection(int viewer, int serial, String run, String replay, boolean gzip, Long resumeAfter, int generation,
+        long openedClock) {
+      this.openedClock = openedClock;
       this.viewer = viewer;
       this.serial = serial;
       this.run = run;
@@ -109,8 +113,17 @@ final class History {
   final Set<String> corruptedWorlds = Collections.synchronizedSet(new TreeSet<>());
   /** Violations found while running (a server that would not start, a second server that did). */
   final List<String> immediate = new CopyOnWriteArrayList<>();
-  /** True while an injected fault (EIO, a full disk) may end streams and fail requests. */
-  volatile boolean disturbed;
+  /** Injected faults in force: a full disk, EIO on reads, EIO on writes. */
+  volatile boolean diskFull;
+  volatile boolean eioReads;
+  volatile boolean eioWrites;
+  /** Counts the times EIO on reads was switched on, so a start-up can tell it overlapped one. */
+  final java.util.concurrent.atomic.AtomicInteger eioReadEpisodes = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Server generations that started while reads failed: recovery may have had to leave a replay
+   * unread (and said so), so it is missing from that generation only.
+   */
+  final Set<Integer> degraded = Collections.synchronizedSet(new TreeSet<>());
   /** Chunk bodies read back at the end: (replay, index) to status and bytes. */
   final Map<String, Pushers.Answer> finalReads = Collections.synchronizedMap(new TreeMap<>());
   /** What the runs directory held after the final clean restart that it should not have. */
@@ -122,6 +135,11 @@ final class History {
   final Map<Integer, String> lateJoiners = Collections.synchronizedMap(new TreeMap<>());
   /** What a replay's frames are, by (replay, chunk index): the byte-exact payload the server must give back. */
   final Map<String, byte[]> payloads = Collections.synchronizedMap(new TreeMap<>());
+
+  /** True while an injected fault (EIO, a full disk) may end streams and fail requests. */
+  boolean disturbed() {
+    return diskFull || eioReads || eioWrites;
+  }
 
   static String key(String replay, int index) {
     return replay + "#" + index;

@@ -131,8 +131,12 @@ public final class HistoryCheck {
         case "--histories" -> histories = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--keep-going" -> keepGoing = true;
+        case "--print" -> {
+          System.out.print(Workload.random(seed, Workload.Faults.SIMULATED_DISK));
+          return;
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: HistoryCheck [--histories N] [--seed S] [--keep-going]");
+            + "; usage: HistoryCheck [--histories N] [--seed S] [--keep-going] [--seed S --print]");
       }
     }
     if (keepGoing) {

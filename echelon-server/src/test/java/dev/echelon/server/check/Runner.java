@@ -30,6 +30,7 @@ final class Runner implements AutoCloseable {
   private final Thread observer;
   private volatile boolean observing = true;
   private int step;
+  private volatile String lastObserveFailure;
 
   Runner(Workload workload, Target target, History history) {
     this.workload = workload;
@@ -90,11 +91,13 @@ final class Runner implements AutoCloseable {
       case Step.CutAfter c -> fault(s, () -> target.cutAfter(c.ops(), c.strict()));
       case Step.SecondServer x -> second();
       case Step.DiskFull d -> {
-        history.disturbed = d.full();
+        history.diskFull = d.full();
         fault(s, () -> target.diskFull(d.full()));
       }
       case Step.Eio e -> {
-        history.disturbed = e.oneIn() > 0;
+        if (e.oneIn() > 0 && !e.writes()) history.eioReadEpisodes.incrementAndGet();
+        history.eioReads = e.oneIn() > 0 && !e.writes();
+        history.eioWrites = e.oneIn() > 0 && e.writes();
         fault(s, () -> target.eio(e.writes(), e.oneIn()));
       }
       case Step.CorruptRecord c -> {
@@ -117,9 +120,10 @@ final class Runner implements AutoCloseable {
 
   /** A second server on the same runs directory must refuse; one that starts is used as a careless operator would. */
   private void second() {
+    int generation = target.generation();
     String refusal = target.startSecond();
     if (refusal != null) {
-      if (!refusal.contains("ECHELON_RUNS_DIR") || !refusal.contains("pid")) {
+      if (target.generation() == generation && (!refusal.contains("ECHELON_RUNS_DIR") || !refusal.contains("pid"))) {
         history.immediate.add("I6 a second server on the same RUNS_DIR refused without naming the directory and the "
             + "process holding it: " + refusal);
       }
@@ -137,36 +141,48 @@ final class Runner implements AutoCloseable {
 
   private void corruptWorld(int w) {
     String hash = pushers.worlds[w];
+    int generation = target.generation();
     if (!target.corruptWorld(hash)) return;
     history.corruptedWorlds.add(hash);
     history.faults.add(new History.Fault(step, target.clockMillis(), target.generation(), "world " + w + " truncated"));
     int head = pushers.head(target.url("/worlds/" + hash));
     Pushers.Answer get = pushers.get(target.url("/worlds/" + hash));
-    if (head == 200 && get.status() != 200) {
+    if (head == 200 && get.status() != 200 && get.status() != 0) {
       history.immediate.add("I9 world " + hash + " is damaged on disk: HEAD answers 200 but GET answers " + get.status()
           + ", so a trainer never uploads it again");
     }
     int put = pushers.putWorld(target::url, w);
-    if (put != 200) history.immediate.add("I9 a PUT of world " + hash + "'s good bytes answered " + put);
+    boolean understandable = put == 0 || put == 503 || put == 507 && history.diskFull // no answer, or a full disk
+        || target.generation() != generation; // a power cut went off meanwhile
+    if (put != 200 && !understandable) {
+      history.immediate.add("I9 a PUT of world " + hash + "'s good bytes answered " + put);
+    }
     Pushers.Answer again = pushers.get(target.url("/worlds/" + hash));
-    if (put == 200 && (again.status() != 200 || !new String(again.body()).equals(pushers.worldJson[w]))) {
+    if (put == 200 && again.status() != 0 && (again.status() != 200
+        || !new String(again.body()).equals(pushers.worldJson[w]))) {
       history.immediate.add("I9 after a good PUT, GET of world " + hash + " answers " + again.status());
     }
   }
 
-  /** Lists the archive as it is now. */
-  void observe() {
+  /** Lists the archive as it is now; false when the server did not answer it whole. */
+  boolean observe() {
     int generation = target.generation();
     long clock = target.clockMillis();
     Pushers.Answer list = pushers.get(target.url("/replays?limit=1000"));
-    if (list.status() != 200) return;
+    if (list.status() != 200) {
+      lastObserveFailure = "GET /replays answered " + list.status() + " " + new String(list.body());
+      return false;
+    }
     Map<String, History.Listed> replays = new TreeMap<>();
     try {
       for (JsonNode r : Json.mapper().readTree(list.body()).get("replays")) {
         String id = r.get("replay_id").asText();
         Pushers.Answer one = pushers.get(target.url("/replays/" + id));
         if (one.status() == 404) continue; // removed since the list was made
-        if (one.status() != 200) return;
+        if (one.status() != 200) {
+          lastObserveFailure = "GET /replays/" + id + " answered " + one.status() + " " + new String(one.body());
+          return false;
+        }
         JsonNode d = Json.mapper().readTree(one.body());
         Set<Integer> received = new TreeSet<>();
         for (JsonNode i : d.get("received")) received.add(i.asInt());
@@ -175,11 +191,12 @@ final class Runner implements AutoCloseable {
             d.get("first_event_id").asLong()));
       }
     } catch (IOException | RuntimeException e) {
-      return;
+      lastObserveFailure = e.toString();
+      return false;
     }
-    if (target.generation() == generation) {
-      history.observations.add(new History.Observation(step, clock, generation, replays));
-    }
+    if (target.generation() != generation) return false;
+    history.observations.add(new History.Observation(step, clock, generation, replays));
+    return true;
   }
 
   private void finish() throws InterruptedException {
@@ -188,11 +205,20 @@ final class Runner implements AutoCloseable {
     target.cutAfter(Integer.MAX_VALUE, true);
     target.eio(false, 0);
     target.diskFull(false);
-    history.disturbed = false;
+    history.diskFull = false;
+    history.eioReads = false;
+    history.eioWrites = false;
     fault(new Step.Restart(), target::restart);
     observing = false;
     observer.join();
-    observe();
+    long until = System.nanoTime() + LATE_JOIN_WAIT.toNanos();
+    while (!observe()) {
+      if (System.nanoTime() > until) {
+        history.immediate.add("I6 the server restarted cleanly does not list its archive: " + lastObserveFailure);
+        return;
+      }
+      Thread.sleep(20);
+    }
     History.Observation last = history.observations.get(history.observations.size() - 1);
     Set<String> replays = new TreeSet<>(last.replays().keySet());
     Map<String, Set<Integer>> toRead = new HashMap<>();
@@ -204,17 +230,14 @@ final class Runner implements AutoCloseable {
       }
     }
     int v = 100_000;
-    List<Integer> late = new ArrayList<>();
-    for (String id : replays) {
+    viewers.vanishAll();
+    for (String id : replays) { // one at a time: the server's viewer cap may be 2
       history.lateJoiners.put(v, id);
       viewers.connect(v, null, id, random.nextBoolean(), null);
-      late.add(v++);
-    }
-    long deadline = System.nanoTime() + LATE_JOIN_WAIT.toNanos();
-    for (int viewer : late) {
-      String id = history.lateJoiners.get(viewer);
       Set<Integer> want = last.replays().get(id).received();
-      while (System.nanoTime() < deadline && !hasAll(viewer, id, want)) Thread.sleep(10);
+      long deadline = System.nanoTime() + LATE_JOIN_WAIT.toNanos();
+      while (System.nanoTime() < deadline && !hasAll(v, id, want)) Thread.sleep(5);
+      viewers.vanish(v++);
     }
     viewers.vanishAll();
   }

@@ -77,10 +77,19 @@ final class SimTarget implements Target {
   private synchronized void start() {
     while (true) {
       long cuts = disk.powerCuts();
+      int episodes = history.eioReadEpisodes.get();
+      boolean failingReads = history.eioReads;
       try {
         server = EchelonServer.start(config(), disk.mount(), clock);
+        if (failingReads || history.eioReads || history.eioReadEpisodes.get() != episodes) {
+          history.degraded.add(generation); // recovery may have had to leave a replay unread, and said so
+        }
+        if (disk.powerCuts() != cuts) { // the power went during start-up (maybe in a background pass): boot again
+          stop(server);
+          continue;
+        }
         port = server.port();
-        handledCuts = disk.powerCuts();
+        handledCuts = cuts;
         return;
       } catch (RuntimeException e) {
         server = null;
@@ -98,7 +107,12 @@ final class SimTarget implements Target {
   }
 
   private void stop(EchelonServer s) {
-    if (s != null) s.close();
+    if (s == null) return;
+    try {
+      s.close();
+    } catch (RuntimeException e) {
+      history.immediate.add("I6 the server did not close cleanly: " + e);
+    }
   }
 
   @Override public String url(String path) {
@@ -119,6 +133,7 @@ final class SimTarget implements Target {
 
   /** Ends the running incarnation after {@code fault} and starts the next; ends seen from here on belong to it. */
   private synchronized void replace(Runnable fault) {
+    reboot(); // a power cut that went off comes first
     EchelonServer old = server;
     fault.run();
     generation++;
@@ -154,27 +169,37 @@ final class SimTarget implements Target {
       } catch (InterruptedException e) {
         return;
       }
-      synchronized (this) {
-        if (closed) return;
-        if (disk.powerCuts() == handledCuts) continue; // a start-up that the cut hit has booted again already
-        history.faults.add(new History.Fault(0, clock.millis(), generation, "power cut (armed) went off"));
-        stop(server);
-        try {
-          start();
-        } catch (StartFailure f) {
-          history.immediate.add("I6 " + f.getMessage());
-        }
+      try {
+        reboot();
+      } catch (StartFailure f) {
+        history.immediate.add("I6 " + f.getMessage());
       }
     }
   }
 
+  /** Boots again after an armed power cut went off, unless that was done already. */
+  private synchronized void reboot() {
+    if (closed || disk.powerCuts() == handledCuts) return; // none pending, or a start-up it hit booted again
+    history.faults.add(new History.Fault(0, clock.millis(), generation, "power cut (armed) went off"));
+    stop(server);
+    start();
+  }
+
   @Override public synchronized String startSecond() {
+    reboot(); // the machine reboots before anyone starts a second server on it
     try {
       second = EchelonServer.start(config(), disk.mount(), clock);
-      return null;
     } catch (RuntimeException e) {
       return String.valueOf(e.getMessage());
     }
+    if (disk.powerCuts() != handledCuts) {
+      // the first server died in a power cut meanwhile: this one rightly took the directory over
+      stop(second);
+      second = null;
+      reboot();
+      return "ECHELON_RUNS_DIR was free: its pid died in a power cut";
+    }
+    return null;
   }
 
   @Override public String secondUrl(String path) {

@@ -130,23 +130,44 @@ final class StreamChecks {
     for (History.Event e : seg) got.add(e.id());
     for (History.Event e : events.subMap(from, false, to, false).values()) {
       if (got.contains(e.id()) || !owed(c, e, floor)) continue;
-      violation("I2 " + c + " skipped event " + e + " between " + from + " and " + to + " without a resync");
+      violation("I2 " + c + " skipped event " + e + " between " + from + " and " + to + " without a resync (it got "
+          + c.events.stream().limit(12).map(History.Event::toString).toList() + ")");
     }
   }
 
   /** Whether a connection with this floor had to get the event. */
   private boolean owed(History.Connection c, History.Event e, long floor) {
     String run = Workload.runOf(e.replay());
-    if (e.replay() == null || !c.covers(e.replay(), run)) return false;
+    if (e.replay() == null || !c.covers(e.replay(), run) || h.degraded.contains(c.generation)) return false;
     if (e.name().equals("replay_chunk") && h.corrupted.contains(History.key(e.replay(), e.chunkIndex()))) return false;
+    // a damaged record takes the start or end it carried with it (a repair ends the replay anew)
+    if (!e.name().equals("replay_chunk") && damagedAny(e.replay())) return false;
     long start = startOf(e);
     if (start < 0 || start < floor) return false; // joined after it began (or its start was never seen)
+    if (!listedSince(e.replay(), start, c.openedClock)) return false; // removed before the viewer came
     if (e.name().equals("replay_start") && worldDamaged(e.replay())) return false;
     if (c.run != null) {
       Long zero = chunkZero(e.replay(), start);
       if (zero == null || e.id() < zero) return false; // filed under its run from chunk 0 on
     }
     return true;
+  }
+
+  /** True when a listing made at or after {@code clock} held this incarnation of the replay. */
+  private boolean listedSince(String replay, long first, long clock) {
+    for (History.Observation o : h.observations) {
+      if (o.clock() < clock) continue;
+      History.Listed l = o.replays().get(replay);
+      if (l != null && l.firstEventId() == first) return true;
+    }
+    return false;
+  }
+
+  private boolean damagedAny(String replay) {
+    synchronized (h.corrupted) {
+      for (String k : h.corrupted) if (k.startsWith(replay + "#")) return true;
+    }
+    return false;
   }
 
   private boolean worldDamaged(String replay) {

@@ -67,7 +67,7 @@ final class Viewers implements AutoCloseable {
     Live old = viewers.get(viewer);
     if (old != null) vanish(viewer);
     History.Connection c = new History.Connection(viewer, serials.incrementAndGet(), run, replay, gzip, afterId,
-        target.generation());
+        target.generation(), target.clockMillis());
     HttpUrl.Builder url = HttpUrl.get(target.url("/events")).newBuilder();
     if (run != null) url.addQueryParameter("run", run);
     if (replay != null) url.addQueryParameter("replay", replay);
@@ -170,7 +170,7 @@ final class Viewers implements AutoCloseable {
         c.liveConnectionsAtEnd = live.get();
         long sinceResume = (System.nanoTime() - l.resumedAtNanos) / 1_000_000;
         c.endedWhileServerUp = c.generation == target.generation() && !c.paused && sinceResume > stallMillis + 500
-            && !history.disturbed;
+            && !history.disturbed();
       }
       c.ended = true;
       l.uncount();

@@ -30,7 +30,7 @@ class FileReplayLogTest {
       assertThat(events).extracting(LogEvent::id).isSorted().doesNotHaveDuplicates();
       assertThat(plain(events.get(2).payload())).isEqualTo(
           "{\"replay_id\":\"a\",\"chunk_index\":1,\"frames\":" + LogFixtures.frames(1, 3) + "}");
-      ReplaySummary r = log.snapshot().find("a").orElseThrow();
+      ReplaySummary r = log.catalog().find("a").orElseThrow();
       assertThat(r.complete()).isTrue();
       assertThat(r.frames()).isEqualTo(9);
       assertThat(r.runName()).isEqualTo("r1");
@@ -109,7 +109,7 @@ class FileReplayLogTest {
       assertThat(append(log, chunk("a", 1, 2)).ended()).as("the first log is untouched").isTrue();
     }
     try (FileReplayLog again = FileReplayLog.open(LogFixtures.options(runs))) { // released on close
-      assertThat(again.snapshot().find("a").orElseThrow().complete()).isTrue();
+      assertThat(again.catalog().find("a").orElseThrow().complete()).isTrue();
     }
   }
 
@@ -119,7 +119,7 @@ class FileReplayLogTest {
     try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), disk, java.time.InstantSource.system())) {
       disk.budget.set(0);
       assertThatThrownBy(() -> append(log, chunk("a", 0, 2))).hasMessageContaining("full");
-      assertThat(log.snapshot().size()).isZero();
+      assertThat(log.catalog().size()).isZero();
       assertThat(runs.resolve("replays/a")).doesNotExist();
       disk.budget.set(Long.MAX_VALUE);
       assertThat(append(log, chunk("a", 0, 2)).started()).isTrue();
@@ -166,11 +166,13 @@ class FileReplayLogTest {
 
   @Test
   void aReaderBehindARemovedReplayIsToldToResync() throws Exception {
-    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs))) {
+    TestClock clock = new TestClock();
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs), Storage.disk(), clock)) {
       append(log, chunk("old", 0, 1));
       append(log, chunk("new", 0, 2));
       EventReader behind = log.reader(0L, Subscription.ALL);
-      log.delete("old", "test");
+      clock.advance(java.time.Duration.ofMinutes(1)); // "old" is complete and quiet: retention may take it
+      log.remove(List.of("old"), "test");
       LogEvent e = behind.poll(50_000_000);
       assertThat(e.kind()).isEqualTo(LogEvent.Kind.RESYNC);
       assertThat(e.latestReplayId()).isEqualTo("new");
@@ -210,7 +212,7 @@ class FileReplayLogTest {
       Appended fast = append(log, chunk("fast", 0, 1)); // completes while "slow" is mid-append
       assertThat(fast.ended()).isTrue();
       assertThat(slow).isNotDone();
-      EventReader r = log.reader(log.snapshot().find("fast").orElseThrow().firstEventId() - 1, Subscription.ALL);
+      EventReader r = log.reader(log.catalog().find("fast").orElseThrow().firstEventId() - 1, Subscription.ALL);
       assertThat(r.poll(50_000_000)).as("nothing beyond an unfinished append is visible").isNull();
       release.countDown();
       assertThat(slow.get(10, TimeUnit.SECONDS).ended()).isTrue();

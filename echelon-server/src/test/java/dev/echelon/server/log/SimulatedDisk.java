@@ -88,7 +88,8 @@ public final class SimulatedDisk {
 
   /**
    * Cuts the power when {@code n} more operations have been made, inside the operation that hits
-   * it; {@code then} runs right after (the harness restarts the server from there).
+   * it; {@code then} runs right after, under the disk's lock, so it must be quick (the harness
+   * marks a new generation there and reboots the server on another thread).
    */
   public void cutPowerAfter(long n, Cut how, Runnable then) {
     synchronized (lock) {
@@ -128,17 +129,13 @@ public final class SimulatedDisk {
 
   /** Counts an operation of {@code mount}, cutting the power when the armed count runs out. */
   void tick(Mount mount) throws IOException {
-    Runnable then = null;
     synchronized (lock) {
       if (mount.epoch != epoch) throw new IOException("Input/output error (the process of this handle is gone)");
       if (--opsLeft == 0) {
         powerCut(cutOnOps);
-        then = onCut;
+        if (onCut != null) onCut.run(); // in the same step: nobody sees the disk gone before the world knows
+        throw new IOException("Input/output error (power cut)");
       }
-    }
-    if (then != null) {
-      then.run();
-      throw new IOException("Input/output error (power cut)");
     }
   }
 
@@ -455,7 +452,11 @@ public final class SimulatedDisk {
           disk.locks.put(key, this);
           owners.put(key, owner);
         }
-        ch.truncate(0).write(java.nio.ByteBuffer.wrap((owner + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+          ch.truncate(0).write(java.nio.ByteBuffer.wrap((owner + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+          // the lock is held; the name is a courtesy (as on a real disk that is full)
+        }
       }
       return () -> {
         synchronized (disk.lock) {
