@@ -84,6 +84,32 @@ class FanOutIT {
     }
   }
 
+  @Test
+  void sixteenNewViewersRightAfterSixteenVanishedAllGetTheNextReplayWithNoEviction() throws Exception {
+    try (TestServer s = TestServer.start(runs)) {
+      List<Socket> vanishing = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        Socket v = stalledViewer(s.server.port());
+        v.getInputStream().read(new byte[64]); // the stream started
+        vanishing.add(v);
+      }
+      for (Socket v : vanishing) v.close(); // their processes were killed: the server is not told until it writes
+      List<SseReader> fresh = new ArrayList<>();
+      try {
+        for (int i = 0; i < 16; i++) fresh.add(new SseReader(s.url("/events")));
+        String hash = s.putSmallWorld();
+        var frames = dev.echelon.core.Json.mapper().createArrayNode();
+        for (int f = 0; f < 30; f++) frames.addObject().put("t", f);
+        s.pushReplay("next", hash, frames, 10);
+        for (SseReader v : fresh) assertThat(v.replayFrames("next", WAIT)).isEqualTo(frames);
+        assertThat(s.get("/metrics").body()).contains("echelon_viewers_evicted_total 0");
+        assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(16);
+      } finally {
+        fresh.forEach(SseReader::close);
+      }
+    }
+  }
+
   /** Connects to /events, waits for the stream to start, and hangs up. */
   static void ghost(int port) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {

@@ -24,11 +24,15 @@ public final class Cursor {
   private static final int SLICE = 64 * 1024;
   /** Idle time before a ping; two failed pings reveal a closed connection. */
   static final long PING_NANOS = 400_000_000L;
+  /** Between the two pings of a probe: enough for a vanished peer's reset to come back. */
+  private static final long PROBE_GAP_NANOS = 20_000_000L;
 
   final long serial;
   final Subscription filter;
-  final long connectedNanos = System.nanoTime();
   private volatile Thread thread;
+  private volatile EventReader reader;
+  /** Pings still to write to prove the connection is there (a probe writes two). */
+  private volatile int probes;
   private volatile boolean closed;
   private volatile String closeReason;
   /** When the write in progress began, or 0 when none is. */
@@ -53,6 +57,16 @@ public final class Cursor {
     return w != 0 && nowNanos - w > stallNanos;
   }
 
+  /**
+   * Asks the viewer's thread to write two pings a moment apart now: a connection whose peer is
+   * gone fails the second, and its slot frees at once.
+   */
+  void probe() {
+    probes = 2;
+    EventReader r = reader;
+    if (r != null) r.wake();
+  }
+
   /** Ends the stream: the serving thread is interrupted, which also unblocks a stuck write. */
   void close(String reason) {
     if (closed) return;
@@ -71,6 +85,7 @@ public final class Cursor {
   public void serve(EventReader reader, OutputStream out, boolean gzip, WorldStore worlds, Duration keepalive)
       throws IOException {
     thread = Thread.currentThread();
+    this.reader = reader;
     if (closed) return;
     SseWriter writer = new SseWriter(new Progress(out), gzip);
     long keepaliveNanos = keepalive.toNanos();
@@ -78,9 +93,11 @@ public final class Cursor {
     try {
       writer.text(EventFormat.PREAMBLE);
       while (!closed) {
-        LogEvent e = reader.poll(Math.min(PING_NANOS, keepaliveNanos));
+        boolean probing = probes > 0;
+        LogEvent e = reader.poll(probing ? PROBE_GAP_NANOS : Math.min(PING_NANOS, keepaliveNanos));
         if (e == null) {
           long now = System.nanoTime();
+          if (probing) probes--;
           if (now - lastKeepalive >= keepaliveNanos) {
             writer.text(EventFormat.keepalive(System.currentTimeMillis() / 1000));
             lastKeepalive = now;

@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The connected viewers (PROTOCOL.md §3): at most {@code maxClients}, each a {@link Cursor} on its
  * own thread. A viewer is dropped only when its connection makes no write progress for the stall
- * time, or to make room for a new one: then connections younger than a second go first (a viewer
- * that vanished is noticed by its pings within a second; until then it is no proof of life), and
- * otherwise the oldest.
+ * time, or to make room for a new one. A newcomer at the cap first has every connection prove it
+ * is still there (viewers whose browser went away free their slots within milliseconds) and waits
+ * briefly for a slot; only if none frees is the oldest live viewer evicted.
  */
 public final class Viewers implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Viewers.class.getName());
-  private static final long YOUNG_NANOS = 1_000_000_000L;
+  /** How long a newcomer at the cap waits for a vanished viewer's slot before evicting a live one. */
+  private static final long SLOT_WAIT_NANOS = 1_000_000_000L;
 
   private final int maxClients;
   private final long stallNanos;
@@ -45,14 +46,30 @@ public final class Viewers implements AutoCloseable {
 
   /** Registers a viewer, making room when the cap is reached; null after shutdown. */
   public Cursor connect(Subscription filter) {
-    Cursor evicted;
+    Cursor evicted = null;
     Cursor c;
     synchronized (this) {
       if (closed) return null;
       c = new Cursor(nextSerial++, filter);
+      if (cursors.size() >= maxClients) {
+        for (Cursor other : cursors) other.probe();
+        long deadline = System.nanoTime() + SLOT_WAIT_NANOS;
+        try {
+          for (long left = SLOT_WAIT_NANOS; cursors.size() >= maxClients && !closed && left > 0;
+              left = deadline - System.nanoTime()) {
+            wait(left / 1_000_000, (int) (left % 1_000_000));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+        if (closed) return null;
+      }
       cursors.add(c);
-      evicted = cursors.size() > maxClients ? pickEviction(c) : null;
-      if (evicted != null) cursors.remove(evicted);
+      if (cursors.size() > maxClients) {
+        evicted = cursors.get(0); // the oldest: every one of them proved to be there
+        cursors.remove(0);
+      }
     }
     if (evicted != null) {
       evicted.close("evicted: more than " + maxClients + " viewers (ECHELON_SSE_MAX_CLIENTS)");
@@ -62,16 +79,8 @@ public final class Viewers implements AutoCloseable {
     return c;
   }
 
-  private Cursor pickEviction(Cursor newcomer) {
-    long now = System.nanoTime();
-    for (Cursor c : cursors) {
-      if (c != newcomer && (c.isClosed() || now - c.connectedNanos < YOUNG_NANOS)) return c;
-    }
-    return cursors.get(0);
-  }
-
   public synchronized void disconnect(Cursor c) {
-    cursors.remove(c);
+    if (cursors.remove(c)) notifyAll();
   }
 
   public synchronized int count() {
@@ -90,7 +99,7 @@ public final class Viewers implements AutoCloseable {
     List<Cursor> stalled = new ArrayList<>();
     synchronized (this) {
       for (Cursor c : cursors) if (c.stalled(now, stallNanos)) stalled.add(c);
-      cursors.removeAll(stalled);
+      if (cursors.removeAll(stalled)) notifyAll();
     }
     for (Cursor c : stalled) {
       String why = "its connection took nothing for " + stallNanos / 1_000_000 + " ms (ECHELON_SSE_STALL_S)";
@@ -107,6 +116,7 @@ public final class Viewers implements AutoCloseable {
       closed = true;
       all = new ArrayList<>(cursors);
       cursors.clear();
+      notifyAll();
     }
     for (Cursor c : all) c.close("server shutting down");
     watchdog.shutdownNow();
