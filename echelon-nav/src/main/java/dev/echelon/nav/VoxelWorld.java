@@ -71,6 +71,11 @@ public final class VoxelWorld {
     if (!(voxelSize > 0) || Double.isInfinite(voxelSize)) {
       throw new IllegalArgumentException("voxelSize must be a positive finite number, got " + voxelSize);
     }
+    // positions reach voxelSize * size and path costs a few voxelSizes per node: both must stay finite (JSON has no Infinity)
+    if (!Double.isFinite(voxelSize * 4.0 * ((long) sx * sy * sz))) {
+      throw new IllegalArgumentException("voxelSize " + voxelSize + " is too large for a " + sx + "x" + sy + "x" + sz
+          + " world: positions and path costs would overflow");
+    }
   }
 
   public int sizeX() {

@@ -80,6 +80,7 @@ public final class EchelonServer implements AutoCloseable {
    * {@code clock}: the seams through which fault tests lose unforced bytes and move time on.
    */
   public static EchelonServer start(ServerConfig config, Storage storage, InstantSource clock) {
+    checkPortFree(config);
     EchelonServer s = new EchelonServer(config, storage, clock);
     try {
       s.server = WebServer.builder()
@@ -93,6 +94,7 @@ public final class EchelonServer implements AutoCloseable {
           .shutdownHook(false)
           .shutdownGracePeriod(Duration.ofMillis(500))
           .contentEncoding(Routes.contentCoding())
+          .directHandlers(dev.echelon.server.http.ErrorMapping.directHandlers()) // Helidon's own 4xx answers, as JSON
           .routing(r -> s.routes = Routes.register(r, s.httpSettings(), s.log, s.viewers, s.nav, s.metrics))
           .build()
           .start();
@@ -100,10 +102,30 @@ public final class EchelonServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    if (s.server.port() <= 0) { // Helidon logs a failed bind and carries on without a listener
+      s.close();
+      throw new IllegalStateException(portTaken(config));
+    }
     LOG.log(Level.INFO, "Echelon server on http://" + displayHost(config.host()) + ":" + s.port()
         + "/ (" + (config.nats() != null ? "log on " + config.nats() : "runs in " + config.runsDir().toAbsolutePath()
         + ", " + (config.fsync() ? "fsync on" : "FSYNC OFF")) + ")");
     return s;
+  }
+
+  /** Fails with one clear line when the port is taken, before anything is opened (Helidon would log a stack trace). */
+  private static void checkPortFree(ServerConfig config) {
+    if (config.port() == 0) return;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(portTaken(config));
+    }
+  }
+
+  private static String portTaken(ServerConfig config) {
+    return "port " + config.port() + " on " + config.host() + " is already in use: stop what listens there, or pick"
+        + " another port with --port or ECHELON_PORT";
   }
 
   private Routes.Settings httpSettings() {

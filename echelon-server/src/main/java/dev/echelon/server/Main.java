@@ -24,9 +24,13 @@ public final class Main {
     EchelonServer server;
     try {
       server = EchelonServer.start(config);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      // start-up refusals say what is wrong and what to do, in one line
+      System.err.println("echelon-server: " + e.getMessage());
+      System.exit(1);
+      return;
     } catch (RuntimeException e) {
-      System.err.println("echelon-server: cannot start on " + config.host() + ":" + config.port() + ": " + e.getMessage()
-          + "\n  Is another server on that port? Pick another with --port or ECHELON_PORT.");
+      System.err.println("echelon-server: cannot start on " + config.host() + ":" + config.port() + ": " + e);
       System.exit(1);
       return;
     }

@@ -89,6 +89,15 @@ class FramingIT {
   }
 
   @Test
+  void aNegativeOrMalformedContentLengthIs400() throws IOException {
+    for (String length : new String[] {"-1", "-0", "1e3", "abc", " ", "99999999999999999999"}) {
+      for (boolean fin : new boolean[] {true, false}) {
+        assertClientError(send(ascii(head("Content-Length: " + length + "\r\n") + chunk), fin), 400);
+      }
+    }
+  }
+
+  @Test
   void malformedChunkSizesAre400() throws IOException {
     for (String size : new String[] {"zz", "-1", "ffffffffffffffff", "400"}) {
       Raw r = send(ascii(head("Transfer-Encoding: chunked\r\n") + size + "\r\n" + chunk + "\r\n"), true);

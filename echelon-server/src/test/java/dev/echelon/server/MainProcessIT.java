@@ -50,6 +50,46 @@ class MainProcessIT {
     }
   }
 
+  /** Runs Main with the given arguments and environment until it exits; returns its exit code and output. */
+  record Exit(int code, String output) {}
+
+  Exit run(java.util.Map<String, String> env, String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        "dev.echelon.server.Main"));
+    cmd.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exited: " + out).isTrue();
+    return new Exit(p.exitValue(), out);
+  }
+
+  @Test
+  void aTakenPortStopsStartupWithOneLineNamingIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Exit e = run(java.util.Map.of("ECHELON_RUNS_DIR", runs.toString()), "--host", "127.0.0.1",
+          "--port", String.valueOf(taken.getLocalPort()));
+      assertThat(e.code()).isNotZero();
+      assertThat(e.output().strip().lines()).hasSize(1);
+      assertThat(e.output()).contains("port " + taken.getLocalPort()).contains("already in use").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void aSecondServerOnTheSameRunsDirStopsWithOneLineNamingTheDirectoryAndThePid() throws Exception {
+    try (ServerProcess first = new ServerProcess(runs.resolve("shared"), java.util.Map.of())) {
+      Exit e = run(java.util.Map.of("ECHELON_RUNS_DIR", runs.resolve("shared").toString()), "--host", "127.0.0.1",
+          "--port", "0");
+      assertThat(e.code()).isNotZero();
+      assertThat(e.output().strip().lines()).hasSize(1);
+      assertThat(e.output()).contains("ECHELON_RUNS_DIR " + runs.resolve("shared").toAbsolutePath())
+          .contains("pid " + first.pid()).doesNotContain("Exception");
+    }
+  }
+
   @Test
   void aBadSettingStopsStartupWithAMessageNamingIt() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),

@@ -12,20 +12,29 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads request bodies within their limits: {@code maxBody} bytes on the wire, whatever the
- * framing or coding, {@code maxDecoded} after gzip, and all bodies in memory at once within the
- * {@link InflightBudget}. Content codings are read as RFC 9110 says (a case-insensitive list;
- * {@code identity} and {@code gzip}); framing errors and truncated bodies are 400s.
+ * Reads request bodies within their limits: {@code wire} bytes on the wire, whatever the framing
+ * or coding, {@code decoded} once decoded (whether it came gzipped or not), and all bodies in
+ * memory at once within the {@link InflightBudget}. Each limit names its setting in the 413.
+ * Content codings are read as RFC 9110 says (a case-insensitive list; {@code identity} and
+ * {@code gzip}); framing errors and truncated bodies are 400s.
  */
 final class BodyLimits {
-  private final long maxBody;
-  private final long maxDecoded;
+  /** A limit in bytes and the setting that sets it, named when it is exceeded. */
+  record Limit(long bytes, String setting) {
+    /** The tighter of two limits. */
+    Limit min(Limit other) {
+      return other.bytes < bytes ? other : this;
+    }
+  }
+
+  private final Limit wire;
+  private final Limit decoded;
   private final InflightBudget budget;
   private final UploadWatch watch;
 
-  BodyLimits(long maxBody, long maxDecoded, InflightBudget budget, UploadWatch watch) {
-    this.maxBody = maxBody;
-    this.maxDecoded = maxDecoded;
+  BodyLimits(Limit wire, Limit decoded, InflightBudget budget, UploadWatch watch) {
+    this.wire = wire;
+    this.decoded = decoded;
     this.budget = budget;
     this.watch = watch;
   }
@@ -40,25 +49,26 @@ final class BodyLimits {
   /** The decoded body; 413 over a limit, 415 for an unknown coding, 503 when too much is in flight. */
   Body read(ServerRequest req) {
     long declared = req.headers().contentLength().orElse(-1);
-    if (declared > maxBody) {
-      throw ApiException.tooLarge("the request body is " + declared + " bytes, above " + maxBody
-          + " (ECHELON_MAX_BODY_BYTES); send smaller chunks");
+    int gzipLayers = gzipLayers(req.headers().values(HeaderNames.CONTENT_ENCODING));
+    Limit first = gzipLayers == 0 ? wire.min(decoded) : wire; // unencoded, the body on the wire is the decoded one
+    if (declared > first.bytes()) {
+      throw ApiException.tooLarge("the request body is " + declared + " bytes, above " + first.bytes() + " ("
+          + first.setting() + "); send less in one request");
     }
     if (!req.content().hasEntity()) throw ApiException.badRequest("a JSON request body is required");
-    int gzipLayers = gzipLayers(req.headers().values(HeaderNames.CONTENT_ENCODING));
     InflightBudget.Lease lease = budget.lease(declared > 0 && gzipLayers == 0 ? declared : 0);
     UploadWatch.Upload upload = watch.start();
     try {
-      Counting wire = new Counting(req.content().inputStream(), maxBody, "ECHELON_MAX_BODY_BYTES", lease, upload);
-      InputStream in = wire;
+      Counting onWire = new Counting(req.content().inputStream(), first, lease, upload);
+      InputStream in = onWire;
       for (int i = 0; i < gzipLayers; i++) in = new GZIPInputStream(in, 64 * 1024);
-      if (gzipLayers > 0) in = new Counting(in, maxDecoded, "ECHELON_MAX_DECODED_BYTES", lease, upload);
+      if (gzipLayers > 0) in = new Counting(in, decoded, lease, upload);
       byte[] bytes = declared > 0 && gzipLayers == 0 ? readFully(in, (int) declared) : in.readAllBytes();
-      if (declared > 0 && wire.count < declared) {
-        throw ApiException.badRequest("the request body ended after " + wire.count + " of its " + declared
+      if (declared > 0 && onWire.count < declared) {
+        throw ApiException.badRequest("the request body ended after " + onWire.count + " of its " + declared
             + " bytes (Content-Length)");
       }
-      return new Body(bytes, wire.count, lease);
+      return new Body(bytes, onWire.count, lease);
     } catch (ApiException e) {
       lease.close();
       throw e;
@@ -117,16 +127,14 @@ final class BodyLimits {
 
   /** Counts what passes and throws 413 past the limit, taking the bytes from the in-flight budget. */
   private static final class Counting extends FilterInputStream {
-    private final long limit;
-    private final String setting;
+    private final Limit limit;
     private final InflightBudget.Lease lease;
     private final UploadWatch.Upload upload;
     long count;
 
-    Counting(InputStream in, long limit, String setting, InflightBudget.Lease lease, UploadWatch.Upload upload) {
+    Counting(InputStream in, Limit limit, InflightBudget.Lease lease, UploadWatch.Upload upload) {
       super(in);
       this.limit = limit;
-      this.setting = setting;
       this.lease = lease;
       this.upload = upload;
     }
@@ -141,8 +149,9 @@ final class BodyLimits {
       if (n > 0) {
         upload.progress();
         count += n;
-        if (count > limit) {
-          throw ApiException.tooLarge("the request body exceeds " + limit + " bytes (" + setting + "); send smaller chunks");
+        if (count > limit.bytes()) {
+          throw ApiException.tooLarge("the request body exceeds " + limit.bytes() + " bytes (" + limit.setting()
+              + "); send less in one request");
         }
         lease.grow(count);
       }

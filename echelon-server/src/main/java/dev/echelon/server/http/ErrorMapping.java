@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.echelon.core.Json;
 import dev.echelon.core.ProtocolException;
 import dev.echelon.server.base.ApiException;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -23,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * keeps its status and says what to fix; anything else is a server fault: 500, logged in full
  * under a request id that the answer repeats, and never with an exception's class or message.
  */
-final class ErrorMapping {
+public final class ErrorMapping {
   private static final Logger LOG = System.getLogger(ErrorMapping.class.getName());
   private static final String PREFIX = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36, 36L * 36 * 36 * 36), 36);
   private static final AtomicLong REQUESTS = new AtomicLong();
@@ -59,6 +61,34 @@ final class ErrorMapping {
       t = t.getCause();
     }
     return t;
+  }
+
+  /**
+   * The answers Helidon gives itself, before routing (a malformed request line or header, a
+   * negative Content-Length, a body beyond the backstop limit): the same {@code {"detail"}} JSON as
+   * every other error, and the connection closed when Helidon says it cannot go on.
+   */
+  public static DirectHandlers directHandlers() {
+    DirectHandler json = (request, type, status, headers, message) -> {
+      String detail = switch (type) {
+        case BAD_REQUEST -> "the request is malformed (" + message + "); check its request line, headers and framing";
+        case PAYLOAD_TOO_LARGE -> "the request body is too large (" + message + ")";
+        case HTTP_VERSION_NOT_SUPPORTED -> "only HTTP/1.1 (and HTTP/1.0) is spoken here";
+        case INTERNAL_ERROR -> "internal server error; the server log has the details";
+        default -> message == null || message.isBlank() ? status.reasonPhrase() : message;
+      };
+      byte[] body;
+      try {
+        body = Json.mapper().writeValueAsBytes(Map.of("detail", detail));
+      } catch (JsonProcessingException e) {
+        body = "{\"detail\":\"error\"}".getBytes(StandardCharsets.US_ASCII);
+      }
+      return DirectHandler.TransportResponse.builder().status(status).headers(headers)
+          .header(HeaderNames.CONTENT_TYPE, "application/json").keepAlive(type.keepAlive()).entity(body).build();
+    };
+    DirectHandlers.Builder b = DirectHandlers.builder();
+    for (DirectHandler.EventType type : DirectHandler.EventType.values()) b.addHandler(type, json);
+    return b.build();
   }
 
   /** As {@link #send(ServerResponse, int, String)}, without a body for HEAD (RFC 9110 §9.3.2). */

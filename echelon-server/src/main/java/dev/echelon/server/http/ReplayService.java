@@ -11,8 +11,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.http.HeaderNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,6 +25,8 @@ import java.util.regex.Pattern;
  */
 final class ReplayService implements HttpService {
   private static final Pattern INDEX = Pattern.compile("0|[1-9][0-9]{0,9}");
+
+  private static final System.Logger LOG = System.getLogger(ReplayService.class.getName());
 
   private final ReplayLog log;
 
@@ -94,13 +98,23 @@ final class ReplayService implements HttpService {
     int index = Integer.parseInt(raw);
     Payload p = log.chunk(id, index)
         .orElseThrow(() -> ApiException.notFound("replay " + id + " has no stored chunk " + index));
-    var out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, p.plainLength()));
-    try {
-      p.writePlain(out);
-    } catch (IOException e) {
-      throw ApiException.notFound("chunk " + index + " of replay " + id + " is damaged on disk: " + e.getMessage());
+    // streamed as it is stored (checked before the first byte), never assembled in memory: a client
+    // that reads slowly, or not at all, holds a write buffer, not the chunk
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    boolean gzip = Responses.acceptsGzip(req);
+    if (gzip) {
+      res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+      res.header(HeaderNames.VARY, "Accept-Encoding");
+    } else {
+      res.contentLength(p.plainLength());
     }
-    Responses.json(req, res, out.toByteArray());
+    try (OutputStream out = res.outputStream()) {
+      if (gzip) p.writeGzip(out);
+      else p.writePlain(out);
+    } catch (IOException e) {
+      // the answer was under way: the client left, or the disk failed mid-read; either way the connection is cut
+      LOG.log(System.Logger.Level.INFO, "chunk " + index + " of replay " + id + " was cut short: " + e.getMessage());
+    }
   }
 
   interface Writer {

@@ -31,6 +31,24 @@ public final class Routes {
   public record Settings(String pushToken, long maxBodyBytes, long maxDecodedBytes, long maxWorldBytes,
       long maxInflightBytes, int maxChunks, Duration keepalive, Duration requestTimeout) {}
 
+  /** Why the Content-Length headers cannot frame a body (not one non-negative integer), or null. */
+  static String contentLengthProblem(java.util.List<String> values) {
+    String seen = null;
+    for (String header : values) {
+      for (String v : header.split(",", -1)) {
+        String n = v.strip();
+        if (!n.matches("[0-9]{1,18}")) {
+          return "Content-Length must be a non-negative integer, got \"" + header + "\"";
+        }
+        if (seen != null && Long.parseLong(seen) != Long.parseLong(n)) {
+          return "a request may carry one Content-Length, got " + values;
+        }
+        seen = n;
+      }
+    }
+    return null;
+  }
+
   /** Request bodies are decoded by {@link BodyLimits}, not by Helidon. */
   public static ContentEncodingContext contentCoding() {
     return new NoContentDecoding();
@@ -43,7 +61,11 @@ public final class Routes {
     InflightBudget budget = new InflightBudget(config.maxInflightBytes());
     metrics.gauge("echelon_inflight_body_bytes", "Bytes of request bodies in memory now.", budget::used);
     UploadWatch watch = new UploadWatch(config.requestTimeout());
-    BodyLimits limits = new BodyLimits(config.maxBodyBytes(), config.maxDecodedBytes(), budget, watch);
+    BodyLimits.Limit wire = new BodyLimits.Limit(config.maxBodyBytes(), "ECHELON_MAX_BODY_BYTES");
+    BodyLimits.Limit decoded = new BodyLimits.Limit(config.maxDecodedBytes(), "ECHELON_MAX_DECODED_BYTES");
+    BodyLimits.Limit world = decoded.min(new BodyLimits.Limit(config.maxWorldBytes(), "ECHELON_MAX_WORLD_BYTES"));
+    BodyLimits.Limit small = new BodyLimits.Limit(64 * 1024, "the 64 KiB limit of nav requests");
+    BodyLimits limits = new BodyLimits(wire, decoded, budget, watch);
     ErrorMapping.register(routing);
     routing.addFilter((chain, req, res) -> {
       if (req.headers().contains(io.helidon.http.HeaderNames.CONTENT_LENGTH)
@@ -54,6 +76,14 @@ public final class Routes {
         metrics.requestErrors.increment();
         throw new CloseConnectionException("Content-Length with Transfer-Encoding"); // nothing after it is read
       }
+      String length = contentLengthProblem(req.headers().values(io.helidon.http.HeaderNames.CONTENT_LENGTH));
+      if (length != null) {
+        // RFC 9112 §6.3: a framing that cannot be trusted ends the connection; nothing after it is read
+        res.header(io.helidon.http.HeaderNames.CONNECTION, "close");
+        ErrorMapping.send(res, 400, length);
+        metrics.requestErrors.increment();
+        throw new CloseConnectionException("invalid Content-Length");
+      }
       chain.proceed();
       if (res.status().code() >= 400) metrics.requestErrors.increment();
       if (req.headers().contains(io.helidon.http.HeaderValues.CONNECTION_CLOSE)) {
@@ -61,13 +91,12 @@ public final class Routes {
       }
     });
     routing.register(new StatusService(viewers, log, metrics))
-        .register("/worlds", new WorldService(log.worlds(), auth, metrics,
-            new BodyLimits(config.maxBodyBytes(), Math.min(config.maxDecodedBytes(), config.maxWorldBytes()), budget, watch)))
+        .register("/worlds", new WorldService(log.worlds(), auth, metrics, new BodyLimits(wire, world, budget, watch)))
         .register("/push", new PushService(log, viewers, auth, metrics, limits, config.maxChunks()))
         .register("/events", new EventService(log, viewers, config.keepalive(), metrics))
         .register("/replays", new ReplayService(log))
         .register("/runs", new RunService(log))
-        .register("/nav", new NavService(nav, new BodyLimits(64 * 1024, 64 * 1024, budget, watch)))
+        .register("/nav", new NavService(nav, new BodyLimits(small, small, budget, watch)))
         .register("/vendor/three", new StaticFiles(THREE_WEBJAR, null))
         .register("/", new StaticFiles("web", "index.html"));
     return watch;

@@ -12,9 +12,6 @@ import java.io.OutputStream;
  * byte copy per event, like a plain one.
  */
 final class SseWriter {
-  private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
-  private static final byte[] LAST_BLOCK = {3, 0}; // an empty final fixed-Huffman block
-
   private final OutputStream out;
   private final boolean gzip;
   private int crc;
@@ -23,7 +20,7 @@ final class SseWriter {
   SseWriter(OutputStream out, boolean gzip) throws IOException {
     this.out = out;
     this.gzip = gzip;
-    if (gzip) out.write(GZIP_HEADER);
+    if (gzip) out.write(Payload.GZIP_HEADER);
   }
 
   void event(long id, String name, Payload data) throws IOException {
@@ -41,11 +38,7 @@ final class SseWriter {
 
   /** Ends a gzip stream properly; plain streams just flush. */
   void finish() throws IOException {
-    if (gzip) {
-      out.write(LAST_BLOCK);
-      out.write(new byte[] {(byte) crc, (byte) (crc >> 8), (byte) (crc >> 16), (byte) (crc >> 24),
-          (byte) size, (byte) (size >> 8), (byte) (size >> 16), (byte) (size >> 24)});
-    }
+    if (gzip) out.write(Payload.gzipTrailer(crc, size));
     out.flush();
   }
 

@@ -26,6 +26,22 @@ public abstract class Payload {
   /** Writes the raw deflate form (byte-aligned, never final). */
   public abstract void writeDeflated(OutputStream out) throws IOException;
 
+  /** The start of a gzip member whose body is raw deflate blocks (RFC 1952: no name, no time, OS unknown). */
+  public static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+
+  /** The end of such a member: an empty final block, then the CRC-32 and length of what it holds. */
+  public static byte[] gzipTrailer(int crc32, long plainLength) {
+    return new byte[] {3, 0, (byte) crc32, (byte) (crc32 >> 8), (byte) (crc32 >> 16), (byte) (crc32 >> 24),
+        (byte) plainLength, (byte) (plainLength >> 8), (byte) (plainLength >> 16), (byte) (plainLength >> 24)};
+  }
+
+  /** Writes this payload as one gzip member: its shared deflate blocks, framed; nothing is compressed again. */
+  public void writeGzip(OutputStream out) throws IOException {
+    out.write(GZIP_HEADER);
+    writeDeflated(out);
+    out.write(gzipTrailer(crc32(), plainLength()));
+  }
+
   /** Heap this payload keeps reachable, for caches that weigh in bytes; 0 when read from disk. */
   public long retainedBytes() {
     return 0;
