@@ -89,6 +89,26 @@ class FramingIT {
   }
 
   @Test
+  void aWorldOverItsLimitIs413NamingItsSettingWhetherGzippedOrNot() throws IOException {
+    try (TestServer small = new TestServer(ServerConfig.forTesting(runs.resolve("small")).newBuilder()
+        .maxWorldBytes(4096).build())) {
+      var world = dev.echelon.core.Json.mapper().createObjectNode();
+      world.putArray("size").add(6).add(6).add(3);
+      world.put("pad", "x".repeat(8000));
+      byte[] plain = TestServer.bytes(world);
+      String url = small.url("/worlds/" + dev.echelon.core.WorldHash.of(world));
+      for (okhttp3.Request r : new okhttp3.Request[] {
+          new okhttp3.Request.Builder().url(url).put(okhttp3.RequestBody.create(plain, TestServer.JSON)).build(),
+          new okhttp3.Request.Builder().url(url).header("Content-Encoding", "gzip")
+              .put(okhttp3.RequestBody.create(TestServer.gzip(plain), TestServer.JSON)).build()}) {
+        TestServer.Answer a = small.send(r);
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.json().get("detail").asText()).contains("ECHELON_MAX_WORLD_BYTES").doesNotContain("DECODED");
+      }
+    }
+  }
+
+  @Test
   void aNegativeOrMalformedContentLengthIs400() throws IOException {
     for (String length : new String[] {"-1", "-0", "1e3", "abc", " ", "99999999999999999999"}) {
       for (boolean fin : new boolean[] {true, false}) {

@@ -150,4 +150,21 @@ class NavIT {
       assertThat(near.get("stats").get("cost").asDouble()).isEqualTo(10.0);
     }
   }
+
+  @Test
+  void aVoxelSizeWhosePositionsWouldOverflowIs422AndNeverInfinity() {
+    ObjectNode world = Json.mapper().createObjectNode();
+    world.putArray("size").add(6).add(6).add(3);
+    world.put("voxel_size_m", 1e308);
+    try (TestServer s = TestServer.start(runs)) {
+      String hash = s.putWorld(world).json().get("world_hash").asText();
+      TestServer.Answer a = s.post("/nav/graph", "{\"world_hash\":\"" + hash + "\"}");
+      assertThat(a.status()).isEqualTo(422);
+      assertThat(a.json().get("detail").asText()).contains("1.0E308").contains("overflow");
+      assertThat(a.body()).doesNotContain("Infinity");
+      TestServer.Answer path = s.post("/nav/path", "{\"world_hash\":\"" + hash
+          + "\",\"start_pos\":[1,1,0],\"goal_pos\":[4,4,0]}");
+      assertThat(path.status()).isEqualTo(422);
+    }
+  }
 }

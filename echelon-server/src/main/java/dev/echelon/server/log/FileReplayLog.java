@@ -114,6 +114,7 @@ public final class FileReplayLog implements ReplayLog {
   private static Closeable lock(Options options, Storage storage) {
     Path file = options.runsDir().resolve(LOCK);
     try {
+      storage.createDirectories(options.runsDir(), options.fsync());
       return storage.lock(file, "pid " + ProcessHandle.current().pid());
     } catch (Storage.HeldLockException e) {
       throw new IllegalStateException("ECHELON_RUNS_DIR " + options.runsDir().toAbsolutePath() + " is in use by another"

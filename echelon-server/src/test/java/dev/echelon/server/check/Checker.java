@@ -57,13 +57,16 @@ final class Checker {
   /** I1: acknowledged chunks read back byte-identical, unless retention removed their replay (I5 judges that). */
   private void acknowledged() {
     Map<String, History.Listed> end = last().replays();
+    Map<String, History.Listed> atReads = readBackListing();
     Map<String, Set<Integer>> lateGot = lateJoinerChunks();
     for (History.Push p : h.pushes) {
       if (!p.acknowledged() || p.replay().startsWith("second")) continue;
       String key = History.key(p.replay(), p.index());
       if (h.corrupted.contains(key)) continue;
       History.Listed now = end.get(p.replay());
-      if (now == null || (p.eventId() > 0 && p.eventId() < now.firstEventId())) continue; // removed; see I5
+      History.Listed then = atReads.get(p.replay());
+      if (now == null || then == null || now.firstEventId() != then.firstEventId()) continue; // removed; see I5
+      if (p.eventId() > 0 && p.eventId() < now.firstEventId()) continue; // an earlier incarnation, removed
       Pushers.Answer read = h.finalReads.get(key);
       if (read == null || read.status() != 200) {
         violations.add("I1 " + p + " was acknowledged, but GET of it answers " + (read == null ? "nothing" : read.status()));
@@ -76,6 +79,13 @@ final class Checker {
             + lateJoinerEvents(p.replay()) + ")");
       }
     }
+  }
+
+  /** The listing the final reads were made from (the one before the last, when the run ended normally). */
+  private Map<String, History.Listed> readBackListing() {
+    int n = h.observations.size();
+    return n >= 2 && h.observations.get(n - 2).generation() == last().generation()
+        ? h.observations.get(n - 2).replays() : last().replays();
   }
 
   private List<String> lateJoinerEvents(String replay) {
@@ -163,6 +173,9 @@ final class Checker {
               + o.generation() + "; degraded: " + h.degraded + ")");
         }
         History.Listed before = seen.get(id);
+        if (before != null && before.firstEventId() < now.firstEventId() && damaged(id)) {
+          before = now; // its first record was damaged: recovery starts it at the next one, the same replay
+        }
         if (before != null && before.firstEventId() == now.firstEventId()) {
           for (int i : before.received()) {
             if (!now.received().contains(i) && !h.corrupted.contains(History.key(id, i))) {
@@ -175,6 +188,7 @@ final class Checker {
       for (var e : seen.entrySet()) {
         History.Listed now = o.replays().get(e.getKey());
         if (now != null && now.firstEventId() == e.getValue().firstEventId()) continue;
+        if (now != null && now.firstEventId() > e.getValue().firstEventId() && damaged(e.getKey())) continue;
         if (now == null && h.degraded.contains(o.generation())) continue; // recovery could not read it this time
         removed.put(e.getKey() + "@" + e.getValue().firstEventId(), o);
         spared(e.getKey(), e.getValue(), o, now);
@@ -187,19 +201,48 @@ final class Checker {
     }
   }
 
+  private boolean damaged(String replay) {
+    synchronized (h.corrupted) {
+      return h.corrupted.stream().anyMatch(k -> k.startsWith(replay + "#"));
+    }
+  }
+
+  /** First event ids of the replay's incarnations, as listings and replay_start events showed them. */
+  private java.util.NavigableSet<Long> incarnationStarts(String replay) {
+    java.util.NavigableSet<Long> out = new TreeSet<>();
+    for (History.Observation o : h.observations) {
+      History.Listed l = o.replays().get(replay);
+      if (l != null) out.add(l.firstEventId());
+    }
+    for (History.Connection c : h.connections) {
+      for (History.Event e : c.events) if (e.name().equals("replay_start") && replay.equals(e.replay())) out.add(e.id());
+    }
+    return out;
+  }
+
   /** I5: an incarnation found gone at {@code gone} must have had no chunk pushed within the protected window. */
   private void spared(String replay, History.Listed was, History.Observation gone, History.Listed successor) {
     if (replay.startsWith("second")) return;
     if (was.received().stream().allMatch(i -> h.corrupted.contains(History.key(replay, i)))) {
       return; // every chunk it held was damaged: recovery set it aside, retention had nothing to do with it
     }
-    long window = was.complete() ? workload.settings().stallMillis() : RECEIVING_MILLIS;
-    long next = successor == null ? Long.MAX_VALUE : successor.firstEventId();
+    Long later = incarnationStarts(replay).higher(was.firstEventId());
+    long next = successor != null ? successor.firstEventId() : later != null ? later : Long.MAX_VALUE;
+    // it may have completed after it was last listed: then the shorter window applies
+    Set<Integer> held = new TreeSet<>(was.received());
+    for (History.Push p : h.pushes) {
+      if (p.replay().equals(replay) && p.acknowledged() && p.eventId() >= was.firstEventId() && p.eventId() < next
+          && p.invokeClock() <= gone.clock()) {
+        held.add(p.index());
+      }
+    }
+    boolean complete = was.complete() || was.chunkCount() != null && held.size() >= was.chunkCount();
+    long window = complete ? workload.settings().stallMillis() : RECEIVING_MILLIS;
     for (History.Push p : h.pushes) {
       if (!p.replay().equals(replay) || !p.acknowledged() || p.outcome() == History.Outcome.DUPLICATE) continue;
       if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.invokeClock() > gone.clock()) continue;
       if (gone.clock() - p.invokeClock() < window) {
-        violations.add("I5 replay " + replay + " (" + (was.complete() ? "complete" : "incomplete") + ", first event "
+        violations.add("I5 replay " + replay + " (" + (complete ? "complete" : "incomplete") + ", first event "
             + was.firstEventId() + ") was gone at step " + gone.step() + ", " + (gone.clock() - p.invokeClock())
             + " ms after " + p + ": retention removed a replay still being pushed");
         return;

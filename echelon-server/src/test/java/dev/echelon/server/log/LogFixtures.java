@@ -23,8 +23,13 @@ final class LogFixtures {
   private LogFixtures() {}
 
   static FileReplayLog.Options options(Path runs) {
-    return new FileReplayLog.Options(runs, true, 8L << 20, 1L << 30, 100, 4, 64L << 20, java.time.Duration.ofDays(30),
-        java.time.Duration.ofSeconds(30));
+    return options(runs, 8L << 20);
+  }
+
+  /** With {@code tailCacheBytes} 0 every reader reads chunks from disk. */
+  static FileReplayLog.Options options(Path runs, long tailCacheBytes) {
+    return new FileReplayLog.Options(runs, true, tailCacheBytes, 1L << 30, 100, 4, 64L << 20,
+        java.time.Duration.ofDays(30), java.time.Duration.ofSeconds(30));
   }
 
   static String frames(int index, int n) {

@@ -86,6 +86,41 @@ class ReplayRecoveryTest {
   }
 
   @Test
+  void aWholeLastRecordFailingItsChecksumIsKeptAndSkippedWhetherOrNotTheIndexNamesIt() throws IOException {
+    Path dir = replay("a", 3);
+    Path log = dir.resolve("replay.log");
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+      f.seek(f.length() - 5); // inside the last record's payload: whole, but its checksum fails
+      f.write(new byte[] {7, 7});
+    }
+    long size = Files.size(log);
+    byte[] index = Files.readAllBytes(dir.resolve("replay.idx"));
+    int withIndex = recover(dir).refs().size(); // the index names it: kept, and found damaged when read
+    assertThat(Files.size(log)).isEqualTo(size);
+    Files.delete(dir.resolve("replay.idx"));
+    ReplayRecovery.Recovered without = recover(dir); // the unforced index never reached the disk
+    assertThat(Files.size(log)).as("the same bytes stay, as with the index").isEqualTo(size);
+    assertThat(indices(without)).containsExactly(0, 1);
+    assertThat(withIndex).isEqualTo(3);
+    assertThat(reports).anySatisfy(m -> assertThat(m).contains("is damaged; skipped"));
+    Files.write(dir.resolve("replay.idx"), index);
+  }
+
+  @Test
+  void anIndexHeaderWhoseMetaIsNotJsonIsNotBelieved() throws IOException {
+    Path dir = replay("a", 2);
+    Path log = dir.resolve("replay.log");
+    byte[] bytes = Files.readAllBytes(log);
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("{\"episode\":1}");
+    bytes[at] = 'x'; // the medium damaged chunk 0's meta, which the index path reads without a checksum
+    Files.write(log, bytes);
+    ReplayRecovery.Recovered r = recover(dir);
+    assertThat(indices(r)).containsExactly(1);
+    assertThat(r.refs()).allSatisfy(ref -> assertThat(ref.record().meta()).isNull());
+  }
+
+  @Test
   void damageInTheMiddleIsSkippedUpToTheNextIntactRecord() throws IOException {
     Path dir = replay("a", 3);
     Files.delete(dir.resolve("replay.idx"));
