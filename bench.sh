@@ -10,9 +10,27 @@
 #                                   viewers, ingest, fan-out, soak); --jar measures another build
 #                                   ECHELON_BENCH_SERVER_JAVA_OPTS: JVM options for the server; ECHELON_BENCH_JFR=FILE:
 #                                   a JFR recording (CPU-time samples) of the measured push (threads: CPU per thread only)
+#   ./bench.sh check [--histories N] [--seed S] [--keep-going]
+#                                   the history checker: N seeded random histories (faults, restarts, power cuts)
+#                                   against the real server, histories/s and the faults injected; ECHELON_CHECK_THREADS
+#   ./bench.sh archive [--replays N] [--keep K]
+#                                   start-up over N replays (time, RSS) and retention trimming them to K
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh
+if [ "${1:-}" = check ] || [ "${1:-}" = archive ]; then
+  what=$1
+  shift
+  # the checker and the archive bench live with the server's tests: build them and run with the test classpath
+  mvn -B -q -ntp -DskipTests install -pl echelon-server -am >&2
+  cp_file=echelon-server/target/test-classpath.txt
+  mvn -B -q -ntp -pl echelon-server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
+  cp="echelon-server/target/test-classes:echelon-server/target/classes:$(cat "$cp_file")"
+  if [ "$what" = check ]; then
+    exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" dev.echelon.server.check.HistoryCheck "$@"
+  fi
+  exec "$JAVA_HOME/bin/java" -cp "$cp" dev.echelon.server.log.ArchiveBench "$@"
+fi
 jar=echelon-bench/target/benchmarks.jar
 mvn -B -q -ntp -Pbench -DskipTests -pl echelon-bench -am package >&2
 if [ "${1:-}" = load ]; then

@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** A small tmpfs mounted for a test, to fill a disk for real. Needs root; tests skip without it. */
-final class Tmpfs implements AutoCloseable {
-  final Path dir;
+public final class Tmpfs implements AutoCloseable {
+  public final Path dir;
 
   private Tmpfs(Path dir) {
     this.dir = dir;
   }
 
   /** Mounts a tmpfs of {@code size} (e.g. "4m") at a new folder under {@code parent}, or returns null. */
-  static Tmpfs mount(Path parent, String size) throws IOException, InterruptedException {
+  public static Tmpfs mount(Path parent, String size) throws IOException, InterruptedException {
     Path dir = Files.createDirectories(parent.resolve("tmpfs"));
     Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString())
         .redirectErrorStream(true).start();
@@ -23,7 +23,7 @@ final class Tmpfs implements AutoCloseable {
   }
 
   /** Writes a file until the disk refuses more; returns it. */
-  Path fill() throws IOException {
+  public Path fill() throws IOException {
     Path filler = dir.resolve("filler");
     byte[] block = new byte[16 * 1024];
     try (var out = Files.newOutputStream(filler)) {

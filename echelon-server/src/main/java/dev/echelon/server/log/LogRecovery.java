@@ -47,10 +47,10 @@ final class LogRecovery {
     Trash trash = new Trash(storage, dir, o.fsync(), FileReplayLog::report);
     trash.empty(); // what a removal interrupted by a crash left
     ConcurrentHashMap<String, ReplayState> replays = new ConcurrentHashMap<>();
-    long last = 0;
-    long bytes = 0;
-    int finished = 0;
-    List<Path> legacy = new ArrayList<>();
+    java.util.concurrent.atomic.LongAccumulator last = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+    java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
+    java.util.concurrent.atomic.LongAdder finished = new java.util.concurrent.atomic.LongAdder();
+    List<Path> legacy = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Path> folders;
     try {
       folders = storage.list(dir);
@@ -58,46 +58,56 @@ final class LogRecovery {
       throw new UncheckedIOException("cannot read the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + "): "
           + e.getMessage(), e);
     }
-    for (Path rdir : folders) {
-      String id = rdir.getFileName().toString();
-      if (id.equals(Trash.TRASH) || id.equals(Trash.REFUSED) || storage.kind(rdir) != Storage.Kind.DIRECTORY) continue;
-      if (!Chunk.isValidReplayId(id)) {
-        FileReplayLog.report("ignoring " + id + " in the replays folder: not a replay id");
-        continue;
-      }
-      boolean old = LegacyImport.isLegacy(storage, rdir);
-      if (old) legacy.add(rdir); // imported once the log is open; a log it began is recovered first
-      if (old && !storage.exists(rdir.resolve(ReplayFile.LOG))) continue;
-      ReplayState s = recover(rdir, id, o.fsync(), storage, index, trash, clock);
-      if (s == null) continue;
-      if (state.tombstones.removed(id, s.firstEventId)) {
-        forget(s, index);
-        try {
-          trash.put(rdir, id + "-" + s.firstEventId);
-          finished++;
-        } catch (IOException e) {
-          FileReplayLog.report("replay " + id + " was removed before a crash but its folder cannot go (" + e.getMessage()
-              + "); its removal is tried again at the next start");
+    // replays recover independently into concurrent structures: every core reads (the work is mostly syscalls)
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(
+        Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())));
+    try {
+      pool.submit(() -> folders.parallelStream().forEach(rdir -> {
+        String id = rdir.getFileName().toString();
+        if (id.equals(Trash.TRASH) || id.equals(Trash.REFUSED) || storage.kind(rdir) != Storage.Kind.DIRECTORY) return;
+        if (!Chunk.isValidReplayId(id)) {
+          FileReplayLog.report("ignoring " + id + " in the replays folder: not a replay id");
+          return;
         }
-        continue;
-      }
-      replays.put(id, s);
-      catalog.put(s.summary);
-      last = Math.max(last, s.lastEventId);
-      bytes += s.file.size();
+        boolean old = LegacyImport.isLegacy(storage, rdir);
+        if (old) legacy.add(rdir); // imported once the log is open; a log it began is recovered first
+        if (old && !storage.exists(rdir.resolve(ReplayFile.LOG))) return;
+        ReplayState s = recover(rdir, id, o.fsync(), storage, index, trash, clock);
+        if (s == null) return;
+        if (state.tombstones.removed(id, s.firstEventId)) {
+          forget(s, index);
+          try {
+            trash.put(rdir, id + "-" + s.firstEventId);
+            finished.increment();
+          } catch (IOException e) {
+            FileReplayLog.report("replay " + id + " was removed before a crash but its folder cannot go ("
+                + e.getMessage() + "); its removal is tried again at the next start");
+          }
+          return;
+        }
+        replays.put(id, s);
+        catalog.put(s.summary);
+        last.accumulate(s.lastEventId);
+        bytes.add(s.file.size());
+      })).join();
+    } finally {
+      pool.shutdown();
     }
+    legacy.sort(null);
     try {
       trash.settle();
     } catch (IOException e) {
       FileReplayLog.report("cannot force the replays folder (" + e.getMessage() + "); removals are finished at the next start");
     }
-    if (finished > 0) LOG.log(Level.INFO, "replay log: finished removing " + finished + " replays a crash interrupted");
-    if (state.unreadable) state.tombstones.raiseFloor(Math.max(last, state.ceiling()) + 1);
-    if (!replays.isEmpty()) {
-      LOG.log(Level.INFO, "replay log: recovered " + replays.size() + " replays (" + bytes / 1_000_000 + " MB, "
-          + index.size() + " events, last event id " + last + ") from " + dir);
+    if (finished.sum() > 0) {
+      LOG.log(Level.INFO, "replay log: finished removing " + finished.sum() + " replays a crash interrupted");
     }
-    return new Result(dir, state, trash, last, replays, legacy);
+    if (state.unreadable) state.tombstones.raiseFloor(Math.max(last.get(), state.ceiling()) + 1);
+    if (!replays.isEmpty()) {
+      LOG.log(Level.INFO, "replay log: recovered " + replays.size() + " replays (" + bytes.sum() / 1_000_000 + " MB, "
+          + index.size() + " events, last event id " + last.get() + ") from " + dir);
+    }
+    return new Result(dir, state, trash, last.get(), replays, List.copyOf(legacy));
   }
 
   private static ReplayState recover(Path rdir, String id, boolean fsync, Storage storage, EventIndex index,
@@ -114,7 +124,7 @@ final class LogRecovery {
           return null;
         }
         try {
-          Thread.sleep(20L << attempt); // an I/O error may pass: a replay is not hidden for one
+          Thread.sleep(5L << attempt); // an I/O error may pass: a replay is not hidden for one
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return null;

@@ -86,20 +86,25 @@ final class ReplayRecovery {
       List<RecordRef> refs, Consumer<String> report) throws IOException {
     byte[] bytes;
     Path index = dir.resolve(ReplayFile.INDEX);
-    if (storage.kind(index) == Storage.Kind.LINK) {
-      report.accept("replay " + replayId + ": its index is a symbolic link; not followed, rebuilt from the log");
-      return false;
-    }
-    try {
-      long n = storage.size(index);
+    // one open, never following a link (a link is refused by the open itself): no stat before it
+    try (FileChannel ch = storage.open(index, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      long n = ch.size();
       // an honest index has one entry per record of at least PRELUDE bytes: anything longer is garbage
       if (n > RecordFormat.INDEX_HEADER + RecordFormat.ENTRY * (logSize / RecordFormat.PRELUDE + 1)) {
         report.accept("replay " + replayId + ": its index is larger than its log allows; rebuilt from the log");
         return false;
       }
-      bytes = storage.readAllBytes(index);
+      ByteBuffer all = ByteBuffer.allocate((int) n);
+      while (all.hasRemaining() && ch.read(all) > 0) {
+        // read it whole
+      }
+      bytes = java.util.Arrays.copyOf(all.array(), all.position());
     } catch (NoSuchFileException e) {
       report.accept("replay " + replayId + ": its index is missing; rebuilt from the log");
+      return false;
+    } catch (java.nio.file.FileSystemException e) {
+      if (storage.kind(index) != Storage.Kind.LINK) throw e;
+      report.accept("replay " + replayId + ": its index is a symbolic link; not followed, rebuilt from the log");
       return false;
     }
     if (bytes.length < RecordFormat.INDEX_HEADER) {

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (ECHELON_SSE_STALL_S; an incomplete one within {@link ReplaySummary#RECEIVING_S}): its trainer
  * or its viewers are still at it. Incomplete replays may hold at most half the replay budget, so
  * a flood of abandoned one-chunk replays removes its own oldest members instead of the complete
- * ones. Removals go in batches: one durable write of their tombstones, one directory force for
- * their folders, whatever the archive's size.
+ * ones. Removals go in batches: one durable write of their tombstones per batch, then their
+ * folders are renamed into the trash (a crash there is finished by recovery, the tombstones say
+ * what to remove) and emptied once at the end.
  */
 final class Retention implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Retention.class.getName());
@@ -129,6 +130,12 @@ final class Retention implements AutoCloseable {
     for (int from = 0; from < ids.size(); from += BATCH) {
       removed += removeBatch(ids.subList(from, Math.min(ids.size(), from + BATCH)), why);
     }
+    try {
+      log.trash.settle(); // the listings are right already; the files go now, all at once
+    } catch (IOException e) {
+      FileReplayLog.report("cannot force the replays folder after removals (" + e.getMessage() + "); the next start"
+          + " finishes them");
+    }
     if (removed > 0) {
       LOG.log(Level.INFO, "replay log: removed " + removed + " replays (" + why + ")"
           + (ids.size() <= 8 ? ": " + String.join(", ", ids) : ""));
@@ -178,12 +185,6 @@ final class Retention implements AutoCloseable {
       }
     } finally {
       for (ReplayState s : locked) s.lock.unlock();
-    }
-    try {
-      log.trash.settle();
-    } catch (IOException e) {
-      FileReplayLog.report("cannot force the replays folder after removals (" + e.getMessage() + "); the next start"
-          + " finishes them");
     }
     return locked.size();
   }

@@ -104,12 +104,21 @@ public interface Storage {
     return kind(path) != Kind.NONE;
   }
 
+  /** The whole file, read into one array of its size (no intermediate buffers: recovery reads thousands). */
   default byte[] readAllBytes(Path file) throws IOException {
     try (FileChannel ch = open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > Integer.MAX_VALUE - 64) throw new IOException(file + " is too large to read at once: " + size + " bytes");
+      ByteBuffer b = ByteBuffer.allocate((int) size);
+      while (b.hasRemaining() && ch.read(b) > 0) {
+        // reads until the end of what the size said
+      }
+      if (!b.hasRemaining() && ch.read(ByteBuffer.allocate(1)) <= 0) return b.array();
+      // the file grew or shrank meanwhile: fall back to reading whatever is there now
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
-      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      out.write(b.array(), 0, b.position());
+      ByteBuffer buf = ByteBuffer.allocate(8192);
+      ch.position(b.position());
       while (ch.read(buf.clear()) > 0) out.write(buf.array(), 0, buf.position());
       return out.toByteArray();
     }

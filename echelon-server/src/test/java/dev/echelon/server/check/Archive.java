@@ -17,12 +17,16 @@ import java.util.TreeMap;
 final class Archive {
   private Archive() {}
 
-  /** Each replay a log opened on {@code disk} recovers, with the chunks that read back intact. */
   static Map<String, String> recovered(SimulatedDisk disk, InstantSource clock, ServerConfig c) {
+    return recovered(disk.mount(), clock, c);
+  }
+
+  /** Each replay a log opened on {@code storage} recovers, with the chunks that read back intact. */
+  static Map<String, String> recovered(dev.echelon.server.log.Storage storage, InstantSource clock, ServerConfig c) {
     FileReplayLog.Options o = new FileReplayLog.Options(c.runsDir(), c.fsync(), 0, Long.MAX_VALUE, Integer.MAX_VALUE,
         c.worldCacheMax(), c.worldCacheBytes(), Duration.ofDays(c.worldRetainDays()), c.sseStall());
     Map<String, String> out = new TreeMap<>();
-    try (FileReplayLog log = FileReplayLog.open(o, disk.mount(), clock)) {
+    try (FileReplayLog log = FileReplayLog.open(o, storage, clock)) {
       for (ReplaySummary r : log.catalog().all()) {
         List<Integer> intact = new ArrayList<>();
         for (int i : log.chunkIndices(r.replayId())) {

@@ -244,7 +244,8 @@ final class Checker {
       if (gone.clock() - p.invokeClock() < window) {
         violations.add("I5 replay " + replay + " (" + (complete ? "complete" : "incomplete") + ", first event "
             + was.firstEventId() + ") was gone at step " + gone.step() + ", " + (gone.clock() - p.invokeClock())
-            + " ms after " + p + ": retention removed a replay still being pushed");
+            + " ms after " + p + ": retention may not remove a replay that recent, so it removed one still being pushed"
+            + " or the acknowledged chunks were lost");
         return;
       }
     }

@@ -53,6 +53,11 @@ public final class HistoryCheck {
     return run(w, h -> new SimTarget(w.settings(), w.seed(), h), true);
   }
 
+  /** One workload against the server in its own JVM, its runs directory under {@code home}. */
+  static Result process(Workload w, java.nio.file.Path home) {
+    return run(w, h -> new ProcessTarget(w.settings(), home), true);
+  }
+
   /** The invariant a violation names ("I5 ..." gives "I5"). */
   static String invariant(String violation) {
     int sp = violation.indexOf(' ');
@@ -171,32 +176,59 @@ public final class HistoryCheck {
     root.setLevel(java.util.logging.Level.OFF);
   }
 
-  /** Runs {@code n} histories from {@code seed}; returns the first failure, shrunk, or null. */
+  /** Histories run at once: each has its own simulated disk and server, and mostly waits on sockets. */
+  static int threads() {
+    String t = System.getenv("ECHELON_CHECK_THREADS");
+    return t != null ? Integer.parseInt(t.strip()) : Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Runs {@code n} histories from {@code seed}; returns the first failure (reported with its shrunk history), or null. */
   static Result runMany(long seed, int n, java.io.PrintStream out) {
-    List<Result> done = new ArrayList<>();
+    List<Result> done = java.util.Collections.synchronizedList(new ArrayList<>());
     long t0 = System.nanoTime();
-    Set<String> seen = new TreeSet<>();
-    for (int k = 0; k < n; k++) {
-      Workload w = Workload.random(seed + k, Workload.Faults.SIMULATED_DISK);
-      Result r = simulated(w);
-      done.add(r);
-      if (r.failed()) {
-        out.println();
-        Result shortest = shrink(r, HistoryCheck::simulated, Duration.ofMinutes(3));
-        out.println(report(r, shortest, "ECHELON_CHECK_SEED={seed} ./test.sh -pl echelon-server -Dtest=HistoryCheckIT"));
-        return r;
-      }
-      seen.addAll(faultCounts(List.of(r)).keySet());
-      if ((k + 1) % 10 == 0 || k + 1 == n) {
-        double s = (System.nanoTime() - t0) / 1e9;
-        out.printf("history check: %d/%d histories, 0 violations, %.1f histories/s%n", k + 1, n, (k + 1) / s);
-      }
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(seed);
+    java.util.concurrent.atomic.AtomicReference<Result> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads());
+    for (int t = 0; t < threads(); t++) {
+      pool.execute(() -> {
+        long k;
+        while (failure.get() == null && (k = next.getAndIncrement()) < seed + n) {
+          Result r = simulated(Workload.random(k, Workload.Faults.SIMULATED_DISK));
+          if (r.failed()) {
+            failure.compareAndSet(null, r);
+            return;
+          }
+          done.add(r);
+          int finished = done.size();
+          if (finished % 10 == 0 || finished == n) {
+            out.printf("history check: %d/%d histories, 0 violations, %.1f histories/s%n", finished, n,
+                finished / ((System.nanoTime() - t0) / 1e9));
+          }
+        }
+      });
+    }
+    pool.shutdown();
+    try {
+      pool.awaitTermination(7, java.util.concurrent.TimeUnit.DAYS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    Result failed = failure.get();
+    if (failed != null) {
+      out.println();
+      Result shortest = shrink(failed, HistoryCheck::simulated, Duration.ofMinutes(3));
+      out.println(report(failed, shortest, "ECHELON_CHECK_SEED={seed} ./test.sh -pl echelon-server -Dtest=HistoryCheckIT"));
+      return failed;
     }
     double s = (System.nanoTime() - t0) / 1e9;
     int steps = done.stream().mapToInt(r -> r.workload().steps().size()).sum();
-    out.printf("history check: %d histories (seeds %d..%d), %d steps, 0 violations in %.1f s (%.2f histories/s)%n",
-        n, seed, seed + n - 1, steps, s, n / s);
+    out.printf("history check: %d histories (seeds %d..%d), %d steps, 0 violations in %.1f s (%.2f histories/s,"
+        + " %d at a time)%n", n, seed, seed + n - 1, steps, s, n / s, threads());
     out.println("faults injected: " + faultCounts(done));
+    if (System.getenv("ECHELON_CHECK_PROFILE") != null) {
+      Runner.PROFILE.forEach((k, v) -> out.printf("  %-14s %8.1f s%n", k, v.sum() / 1e9));
+    }
     return null;
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * EIO, a full disk and time passing. A {@code kill -9} fences the old incarnation's disk handles and
  * closes it; the next one starts on what the disk kept.
  */
-final class SimTarget implements Target {
+class SimTarget implements Target {
   static final Path RUNS = Path.of("/runs");
 
   private final Workload.Settings settings;
@@ -138,8 +138,12 @@ final class SimTarget implements Target {
     fault.run();
     generation++;
     port = 9;
+    long t0 = System.nanoTime();
     stop(old);
+    Runner.PROFILE.computeIfAbsent("(stop)", k -> new java.util.concurrent.atomic.LongAdder()).add(System.nanoTime() - t0);
+    t0 = System.nanoTime();
     start();
+    Runner.PROFILE.computeIfAbsent("(start)", k -> new java.util.concurrent.atomic.LongAdder()).add(System.nanoTime() - t0);
   }
 
   @Override public void restart() {

@@ -128,12 +128,13 @@ record Workload(long seed, Settings settings, List<Step> steps) {
   private static Step fault(Random r, Faults faults, int replays) {
     String someReplay = "r" + r.nextInt(replays);
     if (faults == Faults.PROCESS) {
-      return switch (r.nextInt(6)) {
+      return switch (r.nextInt(8)) {
         case 0, 1 -> new Step.Crash();
         case 2 -> new Step.Restart();
         case 3 -> new Step.SecondServer();
         case 4 -> new Step.CorruptRecord(someReplay, r.nextLong());
-        default -> new Step.CorruptWorld(r.nextInt(WORLDS));
+        case 5 -> new Step.CorruptWorld(r.nextInt(WORLDS));
+        default -> new Step.DiskFull(r.nextBoolean());
       };
     }
     return switch (r.nextInt(16)) {
