@@ -18,7 +18,7 @@ enum Setting {
   NATS_TOKEN(null, "NATS authentication token for the NATS log"),
   REQUEST_TIMEOUT_S("30", "a connection that sends nothing for this long while a request is read is closed"),
   FSYNC("true", "force every accepted chunk to disk before answering (false only for benchmarks)"),
-  SSE_MAX_CLIENTS("16", "viewers at once; the oldest is dropped for a new one"),
+  SSE_MAX_CLIENTS("16", "viewers at once; beyond it the oldest live one is dropped (gone ones free their slots first)"),
   SSE_KEEPALIVE_S("15", "seconds of silence before a keepalive comment"),
   SSE_STALL_S("30", "a viewer whose connection takes nothing for this long is dropped"),
   SSE_BROADCAST_TIMEOUT_S("1.0", "ignored since the replay log: slow viewers lag and catch up (see SSE_STALL_S)"),
@@ -39,7 +39,7 @@ enum Setting {
   NAV_MAX_EXPANSIONS("2000000", "nodes one path search may expand (found:false, reason budget, beyond)"),
   WORLD_RETAIN_DAYS("30", "worlds no retained replay uses, and unused this long, are deleted"),
   RETAIN_MAX_BYTES(String.valueOf(2L << 30), "archive budget on disk; the oldest replays go first"),
-  RETAIN_MAX_REPLAYS("500", "archive budget in replays; incomplete ones may take at most half");
+  RETAIN_MAX_REPLAYS("500", "archive budget in replays; recently pushed ones are spared; incomplete ones take at most half");
 
   final String defaultValue;
   final String doc;

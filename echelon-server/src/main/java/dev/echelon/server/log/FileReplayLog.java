@@ -26,8 +26,6 @@ import java.util.function.Function;
  */
 public final class FileReplayLog implements ReplayLog {
   private static final Logger LOG = System.getLogger(FileReplayLog.class.getName());
-  /** The lock file in the runs directory: held by the one server that uses it. */
-  static final String LOCK = "echelon.lock";
 
   /**
    * Settings of the file log.
@@ -90,7 +88,7 @@ public final class FileReplayLog implements ReplayLog {
    * @throws IllegalStateException when another server holds the runs directory (its lock file names it)
    */
   public static FileReplayLog open(Options options, Storage storage, InstantSource clock) {
-    Closeable lock = lock(options, storage);
+    Closeable lock = RunsDirLock.take(options.runsDir(), options.fsync(), storage);
     try {
       FileWorldStore worlds = new FileWorldStore(storage, clock, options.runsDir(), options.worldCacheMax(),
           options.worldCacheBytes(), options.fsync());
@@ -102,34 +100,8 @@ public final class FileReplayLog implements ReplayLog {
       log.retention.start();
       return log;
     } catch (RuntimeException e) {
-      release(lock);
+      RunsDirLock.release(lock);
       throw e;
-    }
-  }
-
-  /**
-   * One server per runs directory: two would cut each other's records and hand out the same event
-   * ids. The lock is the operating system's, so it goes with the process however that ends.
-   */
-  private static Closeable lock(Options options, Storage storage) {
-    Path file = options.runsDir().resolve(LOCK);
-    try {
-      storage.createDirectories(options.runsDir(), options.fsync());
-      return storage.lock(file, "pid " + ProcessHandle.current().pid());
-    } catch (Storage.HeldLockException e) {
-      throw new IllegalStateException("ECHELON_RUNS_DIR " + options.runsDir().toAbsolutePath() + " is in use by another"
-          + " Echelon server (" + e.holder() + "); stop that one, or give this one its own ECHELON_RUNS_DIR", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock ECHELON_RUNS_DIR " + options.runsDir().toAbsolutePath() + " ("
-          + file.getFileName() + ": " + e.getMessage() + "); is it writable?", e);
-    }
-  }
-
-  private static void release(Closeable lock) {
-    try {
-      lock.close();
-    } catch (IOException e) {
-      report("cannot release the lock on ECHELON_RUNS_DIR: " + e.getMessage());
     }
   }
 
@@ -364,6 +336,6 @@ public final class FileReplayLog implements ReplayLog {
   @Override public void close() {
     closed = true;
     retention.close();
-    release(lock);
+    RunsDirLock.release(lock);
   }
 }

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * {@link java.nio.channels.ClosedByInterruptException}.
  */
 final class SimulatedChannel extends FileChannel {
-  private final SimulatedDisk.Mount mount;
+  private final SimulatedMount mount;
   private final SimulatedDisk disk;
   private final Path path;
   private final SimulatedDisk.Inode inode;
@@ -27,7 +27,7 @@ final class SimulatedChannel extends FileChannel {
   private final boolean append;
   private long position;
 
-  SimulatedChannel(SimulatedDisk.Mount mount, Path path, SimulatedDisk.Inode inode, boolean readable, boolean writable,
+  SimulatedChannel(SimulatedMount mount, Path path, SimulatedDisk.Inode inode, boolean readable, boolean writable,
       boolean append) {
     this.mount = mount;
     this.disk = mount.disk;
