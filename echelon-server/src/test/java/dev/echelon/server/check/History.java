@@ -42,8 +42,11 @@ final class History {
     }
   }
 
-  /** One SSE event as received; {@code replay} is a resync's {@code latest}, {@code reason} its reason. */
-  record Event(long id, String name, String replay, int chunkIndex, byte[] data, String reason) {
+  /**
+   * One SSE event as received; {@code replay} is a resync's {@code latest}, {@code reason} its
+   * reason, {@code at} the server clock when it arrived.
+   */
+  record Event(long id, String name, String replay, int chunkIndex, byte[] data, String reason, long at) {
     @Override public String toString() {
       return id + " " + name + " " + replay + (chunkIndex >= 0 ? "#" + chunkIndex : "")
           + (reason != null ? " (" + reason + ")" : "");

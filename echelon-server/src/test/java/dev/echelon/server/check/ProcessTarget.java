@@ -115,6 +115,7 @@ final class ProcessTarget implements Target {
 
   private synchronized void replace(boolean kill) {
     generation++;
+    port = 9; // nothing reaches the dying incarnation as if it were the next one
     try {
       if (kill) server.destroyForcibly();
       else server.destroy();

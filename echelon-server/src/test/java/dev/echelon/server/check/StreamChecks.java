@@ -49,7 +49,7 @@ final class StreamChecks {
     }
     for (History.Push p : h.pushes) {
       if (!p.acknowledged() || p.eventId() <= 0) continue;
-      History.Event e = new History.Event(p.eventId(), "replay_chunk", p.replay(), p.index(), null, null);
+      History.Event e = new History.Event(p.eventId(), "replay_chunk", p.replay(), p.index(), null, null, 0);
       History.Event known = events.putIfAbsent(p.eventId(), e);
       if (known != null && !same(known, e)) {
         violation("I3 event id " + p.eventId() + " was given to " + p + " but is also " + known);
@@ -116,10 +116,12 @@ final class StreamChecks {
   private void gaps(History.Connection c) {
     List<History.Event> seg = new ArrayList<>();
     Long after = c.resumeAfter;
+    long since = c.openedClock;
     for (History.Event e : c.events) {
       if (e.name().equals("resync")) {
         seg.clear(); // what came before the resync may have gaps: the viewer was told
         after = null;
+        since = e.at(); // it starts over: replays removed before this are not owed
         continue;
       }
       seg.add(e);
@@ -131,14 +133,14 @@ final class StreamChecks {
     java.util.Set<Long> got = new java.util.HashSet<>();
     for (History.Event e : seg) got.add(e.id());
     for (History.Event e : events.subMap(from, false, to, false).values()) {
-      if (got.contains(e.id()) || !owed(c, e, floor)) continue;
+      if (got.contains(e.id()) || !owed(c, e, floor, since)) continue;
       violation("I2 " + c + " skipped event " + e + " between " + from + " and " + to + " without a resync (it got "
           + c.events.stream().limit(12).map(History.Event::toString).toList() + ")");
     }
   }
 
   /** Whether a connection with this floor had to get the event. */
-  private boolean owed(History.Connection c, History.Event e, long floor) {
+  private boolean owed(History.Connection c, History.Event e, long floor, long since) {
     String run = Workload.runOf(e.replay());
     if (e.replay() == null || !c.covers(e.replay(), run) || h.degraded.contains(c.generation)) return false;
     if (e.name().equals("replay_chunk") && h.corrupted.contains(History.key(e.replay(), e.chunkIndex()))) return false;
@@ -146,7 +148,7 @@ final class StreamChecks {
     if (!e.name().equals("replay_chunk") && damagedAny(e.replay())) return false;
     long start = startOf(e);
     if (start < 0 || start < floor) return false; // joined after it began (or its start was never seen)
-    if (!listedSince(e.replay(), start, c.openedClock)) return false; // removed before the viewer came
+    if (!listedSince(e.replay(), start, since)) return false; // removed before the viewer came (or started over)
     if (e.name().equals("replay_start") && worldDamaged(e.replay())) return false;
     if (c.run != null) {
       Long zero = chunkZero(e.replay(), start);

@@ -150,7 +150,7 @@ final class Viewers implements AutoCloseable {
         }
         if (c.closedByClient || (line = in.readUtf8Line()) == null) break;
         if (line.isEmpty()) {
-          if (data != null && name != null) c.events.add(event(id, name, data));
+          if (data != null && name != null) c.events.add(event(id, name, data, target.clockMillis()));
           name = null;
           data = null;
         } else if (line.startsWith("id: ")) {
@@ -177,7 +177,7 @@ final class Viewers implements AutoCloseable {
     }
   }
 
-  private static History.Event event(long id, String name, String data) {
+  private static History.Event event(long id, String name, String data, long at) {
     String replay = null;
     int index = -1;
     byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
@@ -186,15 +186,15 @@ final class Viewers implements AutoCloseable {
         JsonNode n = Json.mapper().readTree(bytes);
         replay = n.path("replay_id").isTextual() ? n.get("replay_id").asText() : n.path("latest").asText(null);
         if (name.equals("replay_chunk")) index = n.path("chunk_index").asInt(-1);
-        if (name.equals("resync")) return new History.Event(id, name, replay, -1, null, n.path("reason").asText());
+        if (name.equals("resync")) return new History.Event(id, name, replay, -1, null, n.path("reason").asText(), at);
       } else {
-        int at = data.indexOf("\"replay_id\":\"");
-        replay = at < 0 ? null : data.substring(at + 13, data.indexOf('"', at + 13));
+        int field = data.indexOf("\"replay_id\":\"");
+        replay = field < 0 ? null : data.substring(field + 13, data.indexOf('"', field + 13));
       }
     } catch (IOException e) {
       replay = "(not JSON)";
     }
-    return new History.Event(id, name, replay, index, name.equals("replay_chunk") ? bytes : null, null);
+    return new History.Event(id, name, replay, index, name.equals("replay_chunk") ? bytes : null, null, at);
   }
 
   @Override public void close() {

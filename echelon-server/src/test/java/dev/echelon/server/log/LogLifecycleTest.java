@@ -140,6 +140,7 @@ class LogLifecycleTest {
       assertThat(log.catalog().size()).isZero();
     }
     assertThat(left).doesNotExist();
+    assertThat(runs.resolve("replays/" + Trash.REFUSED)).as("removed, not kept aside").doesNotExist();
     assertThat(runs.resolve("replays/.trash/old-7")).doesNotExist();
   }
 
