@@ -56,6 +56,10 @@ public final class EchelonServer implements AutoCloseable {
           + " (divide by echelon_nats_publishes_total for the mean latency).", () -> nats.publishNanos() / 1000);
       metrics.gauge("echelon_nats_index_lag_messages", "Stream messages this server's index has not applied yet.",
           nats::indexLag);
+      metrics.gauge("echelon_nats_stream_resets_total", "Times the stream was found lost or replaced and the index"
+          + " rebuilt from what it held.", nats::streamResets);
+      metrics.gauge("echelon_nats_evicted_replays_total", "Replays dropped because the stream's limits evicted their"
+          + " start.", nats::evictedReplays);
     }
   }
 
@@ -63,7 +67,7 @@ public final class EchelonServer implements AutoCloseable {
     if (config.nats() != null) {
       LOG.log(Level.INFO, "replay log: " + config.nats());
       return JetStreamLog.open(config.nats(), config.retainMaxBytes(), config.maxChunks(), config.worldCacheMax(),
-          config.worldCacheBytes(), config.tailCacheBytes());
+          config.worldCacheBytes(), config.tailCacheBytes(), java.time.Duration.ofDays(config.worldRetainDays()));
     }
     return FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
         config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),

@@ -201,45 +201,8 @@ class JetStreamIT {
     }
   }
 
-  @Test
-  void aThreeNodeClusterKeepsEveryAcknowledgedChunkWhenANodeDies() throws Exception {
-    NatsServer n1 = new NatsServer(dir.resolve("n1"), "n1");
-    NatsServer n2 = new NatsServer(dir.resolve("n2"), "n2");
-    NatsServer n3 = new NatsServer(dir.resolve("n3"), "n3");
-    List<Integer> routes = List.of(n1.clusterPort, n2.clusterPort, n3.clusterPort);
-    try (n1; n2; n3) {
-      n1.cluster(routes).start();
-      n2.cluster(routes).start();
-      n3.cluster(routes).start();
-      String urls = n1.url() + "," + n2.url() + "," + n3.url();
-      try (ServerProcess a = startWhenClusterIsReady(dir.resolve("a"), env(urls, 3))) {
-        String hash = putWorld(a.url(""));
-        for (int i = 0; i < 5; i++) assertThat(post(a.url("/push"), chunk("r3", hash, i)).status()).isEqualTo(200);
-        n2.kill();
-        for (int i = 5; i < 10; i++) {
-          Answer r = retryPush(a, hash, i); // at most a brief retry while the stream elects a new leader
-          assertThat(r.status()).as(r.body()).isEqualTo(200);
-        }
-        JsonNode summary = TestServer.parse(get(a.url("/replays/r3")).body());
-        assertThat(summary.get("received").toString()).isEqualTo("[0,1,2,3,4,5,6,7,8,9]");
-        assertThat(summary.get("complete").asBoolean()).isTrue();
-      }
-    }
-  }
-
-  private static Answer retryPush(ServerProcess s, String hash, int i) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    Answer r;
-    do {
-      r = post(s.url("/push"), chunk("r3", hash, i));
-      if (r.status() == 200) return r;
-      Thread.sleep(250);
-    } while (System.nanoTime() < end);
-    return r;
-  }
-
   /** A fresh cluster needs a moment to elect a JetStream leader; the server retries its start until then. */
-  private static ServerProcess startWhenClusterIsReady(Path runs, Map<String, String> env) throws InterruptedException {
+  static ServerProcess startWhenClusterIsReady(Path runs, Map<String, String> env) throws InterruptedException {
     RuntimeException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
       try {

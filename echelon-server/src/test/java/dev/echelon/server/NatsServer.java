@@ -83,6 +83,15 @@ public final class NatsServer implements AutoCloseable {
     }
   }
 
+  /** Deletes the node's JetStream store (stop it first): it comes back as if new. */
+  public void wipe() throws IOException {
+    Path store = dir.resolve("store");
+    if (!Files.exists(store)) return;
+    try (var walk = Files.walk(store)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
   /** SIGKILL, as a crashed node. */
   public void kill() throws InterruptedException {
     if (process == null) return;

@@ -27,7 +27,8 @@ import java.util.function.Function;
  * too) and the replay subject's expected last sequence (so appends to one replay through
  * different servers are ordered and checked against the same state: a stale view is refused by
  * JetStream and decided again once the index has caught up). It returns once JetStream stored
- * the message on its replicas. START and END are messages of their own, published once each.
+ * the message on its replicas. START is a message of its own; END is published by
+ * {@link EndPublisher} once any server's index sees the replay complete.
  */
 final class Appender {
   private static final Logger LOG = System.getLogger(Appender.class.getName());
@@ -66,7 +67,6 @@ final class Appender {
       if (e != null) {
         ReplayRules.check(e.worldRef, e.total, e.highest, c);
         if (e.chunks.containsKey(c.chunkIndex())) {
-          if (e.complete() && e.endEventId == 0) publishEnd(e, e.lastEventId);
           return new Appended(true, c.replayId(), c.chunkIndex(), e.total, false, false, e.runName,
               e.chunks.get(c.chunkIndex()));
         }
@@ -109,28 +109,10 @@ final class Appender {
     if (!ack.isDuplicate()) tail.put(ack.getSeqno(), payload); // viewers of this server need not fetch it back
     awaitIndexed(ack.getSeqno());
     ReplayEntry now = index.copy(c.replayId());
-    boolean ended = false;
-    if (now != null && now.complete() && now.endEventId == 0) ended = publishEnd(now, ack.getSeqno());
+    // its end is published by whichever server's index sees it complete first (EndPublisher)
+    boolean ended = !ack.isDuplicate() && now != null && now.complete() && (e == null || !e.complete());
     return new Appended(ack.isDuplicate(), c.replayId(), c.chunkIndex(), now == null ? null : now.total,
         fresh && !ack.isDuplicate(), ended, now == null ? c.runName() : now.runName, ack.getSeqno());
-  }
-
-  /** Publishes a completed replay's END once (deduplicated by id); false when it was already there. */
-  private boolean publishEnd(ReplayEntry e, long afterSeq) {
-    Headers h = new Headers();
-    h.add(Subjects.KIND, Subjects.END);
-    h.add(Subjects.REPLAY, e.id);
-    h.add(Subjects.AT, String.valueOf(System.currentTimeMillis()));
-    try {
-      PublishAck ack = send(e.subject, h, new byte[0], e.id + ".end", -1);
-      awaitIndexed(ack.getSeqno());
-      return !ack.isDuplicate();
-    } catch (IOException | JetStreamApiException failed) {
-      // the trainer's retry of any chunk of this replay publishes it again
-      LOG.log(Level.WARNING, "NATS log: cannot publish the end of replay " + e.id + ": " + failed.getMessage());
-      throw ApiException.unavailable("replay " + e.id + " is complete but its end could not be published to NATS;"
-          + " retry the push");
-    }
   }
 
   private PublishAck send(String subject, Headers h, byte[] body, String msgId, long expectedLastSubjectSeq)

@@ -48,51 +48,47 @@ public final class JetStreamLog implements ReplayLog {
   /** Counts reconnections: consumers made before one are made again (a restarted server forgets them). */
   private final java.util.concurrent.atomic.AtomicLong reconnects;
   private final Appender appender;
+  private final EndPublisher ends;
+  private final java.util.concurrent.ScheduledExecutorService sweeper;
   /** Recent chunk payloads by sequence, shared by every viewer of this server: fetched and inflated once. */
   private final dev.echelon.core.BoundedCache<Long, Payload> tail;
   private volatile boolean closed;
 
   private JetStreamLog(NatsSettings settings, Connection nc, java.util.concurrent.atomic.AtomicLong reconnects,
-      long retainMaxBytes, int maxChunks, int worldCacheMax, long worldCacheBytes, long tailCacheBytes)
-      throws IOException, JetStreamApiException, InterruptedException {
+      long retainMaxBytes, int maxChunks, int worldCacheMax, long worldCacheBytes, long tailCacheBytes,
+      Duration worldRetain) throws IOException, JetStreamApiException, InterruptedException {
     this.settings = settings;
     this.reconnects = reconnects;
     this.nc = nc;
     this.subjects = new Subjects(settings.stream());
-    var jsm = nc.jetStreamManagement();
     StreamConfiguration config = StreamConfiguration.builder().name(settings.stream()).subjects(subjects.all())
         .storageType(StorageType.File).replicas(settings.replicas()).maxBytes(retainMaxBytes)
         .discardPolicy(DiscardPolicy.Old).duplicateWindow(Duration.ofMinutes(10)).build();
-    io.nats.client.api.StreamInfo existing = null;
-    try {
-      existing = jsm.getStreamInfo(settings.stream());
-    } catch (JetStreamApiException notFound) {
-      jsm.addStream(config);
-      LOG.log(Level.INFO, "created the JetStream stream " + settings.stream() + " (" + subjects.all() + ", R"
-          + settings.replicas() + ")");
-    }
-    if (existing != null) {
-      var now = existing.getConfiguration();
-      if (now.getMaxBytes() != retainMaxBytes || now.getReplicas() != settings.replicas()) {
-        // the settings changed since the stream was made: the stream follows them, or start-up says why not
-        jsm.updateStream(config);
-        LOG.log(Level.INFO, "updated the JetStream stream " + settings.stream() + ": max_bytes " + now.getMaxBytes()
-            + " -> " + retainMaxBytes + ", replicas " + now.getReplicas() + " -> " + settings.replicas());
-      }
-    }
+    StreamKeeper keeper = new StreamKeeper(nc.jetStreamManagement(), config);
+    var info = keeper.ensure(0);
     this.stream = nc.getStreamContext(settings.stream());
     this.worlds = new ObjectWorldStore(nc, settings.stream() + "_WORLDS", settings.replicas(), worldCacheMax,
-        worldCacheBytes);
-    this.index = new StreamIndex(stream, subjects.all(), maxChunks, reconnects);
-    index.start(Duration.ofSeconds(60));
+        worldCacheBytes, Math.max(64L << 20, retainMaxBytes));
+    this.ends = new EndPublisher(nc.jetStream(), settings.stream());
+    this.index = new StreamIndex(stream, keeper, subjects.all(), maxChunks, reconnects, ends::completed);
+    index.start(info, Duration.ofSeconds(60));
+    ends.start(index);
     this.tail = dev.echelon.core.BoundedCache.weighed(4096, tailCacheBytes,
         p -> p.plainLength() + p.deflatedBytes().length);
     this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index, tail);
+    this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "echelon-jetstream-worlds");
+      t.setDaemon(true);
+      return t;
+    });
+    // worlds no retained replay uses go once unused for the retention time, as in the file log
+    sweeper.scheduleWithFixedDelay(() -> worlds.retain(index.worldsInUse(), worldRetain), 1, 10,
+        java.util.concurrent.TimeUnit.MINUTES);
   }
 
   /** Connects to NATS and opens (creating if needed) the stream and the worlds bucket. */
   public static JetStreamLog open(NatsSettings settings, long retainMaxBytes, int maxChunks, int worldCacheMax,
-      long worldCacheBytes, long tailCacheBytes) {
+      long worldCacheBytes, long tailCacheBytes, Duration worldRetain) {
     var reconnects = new java.util.concurrent.atomic.AtomicLong();
     Options.Builder o = new Options.Builder().servers(settings.servers().toArray(String[]::new))
         .connectionName("echelon-server").maxReconnects(-1).reconnectWait(Duration.ofMillis(500))
@@ -124,7 +120,7 @@ public final class JetStreamLog implements ReplayLog {
     }
     try {
       return new JetStreamLog(settings, nc, reconnects, retainMaxBytes, maxChunks, worldCacheMax, worldCacheBytes,
-          tailCacheBytes);
+          tailCacheBytes, worldRetain);
     } catch (Exception e) {
       try {
         nc.close();
@@ -238,8 +234,20 @@ public final class JetStreamLog implements ReplayLog {
     return index.lag();
   }
 
+  /** Times the stream was found lost or replaced and the index rebuilt. */
+  public long streamResets() {
+    return index.resets.sum();
+  }
+
+  /** Replays dropped because the stream's limits evicted their start. */
+  public long evictedReplays() {
+    return index.evictedReplays.sum();
+  }
+
   @Override public void close() {
     closed = true;
+    sweeper.shutdownNow();
+    ends.close();
     index.close();
     try {
       nc.close();

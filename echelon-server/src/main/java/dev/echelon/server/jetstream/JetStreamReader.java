@@ -32,17 +32,22 @@ final class JetStreamReader implements EventReader {
   private long consumerFrom = -1;
   private long reconnects;
   private volatile boolean woken;
+  /** The stream this reader's ids come from: when it is lost or replaced, the viewer resyncs. */
+  private int epoch;
+  private long tombstonesSeen;
 
   JetStreamReader(JetStreamLog log, Long afterId, Subscription filter) {
     this.log = log;
     this.filter = filter;
     StreamIndex index = log.index();
+    epoch = index.epoch();
+    tombstonesSeen = index.evicted.count();
     if (afterId == null) {
       startAtLatest();
     } else if (afterId < 0 || afterId > index.applied()) {
       resync = "event " + afterId + " is unknown to this log (its stream was replaced or the id is wrong)";
       startAtLatest();
-    } else if (afterId + 1 < index.firstSequence()) {
+    } else if (afterId + 1 < index.firstSequence() || index.evicted.lost(afterId, filter, 0, 0)) {
       resync = "events after " + afterId + " were removed by the stream's retention limits";
       startAtLatest();
     } else {
@@ -57,13 +62,10 @@ final class JetStreamReader implements EventReader {
 
   @Override public LogEvent poll(long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
-    if (resync != null) {
-      String reason = resync;
-      resync = null;
-      return new LogEvent(position, LogEvent.Kind.RESYNC, log.index().catalog().latest(filter).orElse(null), -1, null,
-          reason);
-    }
+    StreamIndex index = log.index();
     while (true) {
+      LogEvent told = resyncIfLost(index);
+      if (told != null) return told;
       long left = deadline - System.nanoTime();
       if (left <= 0) return null;
       Message m;
@@ -79,7 +81,7 @@ final class JetStreamReader implements EventReader {
       }
       if (m == null) {
         // the log has events for us but the consumer gave none: it was lost (a leader moved); make it again
-        if (log.index().lastMatching(filter) > position) closeConsumer();
+        if (index.lastMatching(filter) > position) closeConsumer();
         return null;
       }
       if (woken) {
@@ -101,10 +103,38 @@ final class JetStreamReader implements EventReader {
         }
         event = null; // removed by the stream's limits meanwhile
       }
+      if (event == null && (index.evicted.count() != tombstonesSeen || index.epoch() != epoch)) {
+        closeConsumer(); // its replay was just evicted or the stream replaced: decide on a resync before moving on
+        continue;
+      }
       position = seq;
       consumerFrom = seq + 1;
       if (event != null) return event;
     }
+  }
+
+  /** A RESYNC when the stream was replaced or its limits evicted what this viewer had not read; else null. */
+  private LogEvent resyncIfLost(StreamIndex index) {
+    if (index.epoch() != epoch) {
+      epoch = index.epoch();
+      closeConsumer();
+      resync = "the NATS stream was lost or replaced; what this viewer read before it is gone";
+      startAtLatest();
+    }
+    long seen = index.evicted.count();
+    if (seen != tombstonesSeen) {
+      if (index.evicted.lost(position, filter, startFloor, tombstonesSeen)) {
+        closeConsumer();
+        resync = "events after " + position + " were removed by the stream's retention limits before this viewer"
+            + " read them";
+        startAtLatest();
+      }
+      tombstonesSeen = seen;
+    }
+    if (resync == null) return null;
+    String reason = resync;
+    resync = null;
+    return new LogEvent(position, LogEvent.Kind.RESYNC, index.catalog().latest(filter).orElse(null), -1, null, reason);
   }
 
   private void open() throws Exception {

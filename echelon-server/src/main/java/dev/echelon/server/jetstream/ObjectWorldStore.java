@@ -18,23 +18,55 @@ import java.util.Optional;
 /**
  * Worlds in a JetStream Object Store bucket keyed by hash, shared by every server; each server
  * keeps the ones it used in a cache weighed in bytes. The first document stored under a hash wins.
+ * The bucket has a byte limit, worlds no retained replay uses go after the world retention time,
+ * and a bucket NATS lost is made again at the next upload.
  */
 final class ObjectWorldStore implements WorldStore {
+  private final io.nats.client.ObjectStoreManagement osm;
+  private final ObjectStoreConfiguration config;
   private final ObjectStore bucket;
   private final BoundedCache<String, StoredWorld> cache;
 
-  ObjectWorldStore(Connection nc, String name, int replicas, int cacheMax, long cacheBytes)
+  ObjectWorldStore(Connection nc, String name, int replicas, int cacheMax, long cacheBytes, long maxBytes)
       throws IOException, JetStreamApiException {
-    var osm = nc.objectStoreManagement();
-    if (!osm.getBucketNames().contains(name)) {
-      try {
-        osm.create(ObjectStoreConfiguration.builder(name).storageType(StorageType.File).replicas(replicas).build());
-      } catch (JetStreamApiException raced) {
-        // another server made it first
-      }
-    }
+    this.osm = nc.objectStoreManagement();
+    this.config = ObjectStoreConfiguration.builder(name).storageType(StorageType.File).replicas(replicas)
+        .maxBucketSize(maxBytes).build();
+    ensureBucket();
     this.bucket = nc.objectStore(name);
     this.cache = BoundedCache.weighed(cacheMax, cacheBytes, StoredWorld::weight);
+  }
+
+  /** Makes the bucket when it is missing (at start-up, or after NATS lost its store). */
+  private void ensureBucket() throws IOException, JetStreamApiException {
+    if (osm.getBucketNames().contains(config.getBucketName())) return;
+    try {
+      osm.create(config);
+    } catch (JetStreamApiException raced) {
+      // another server made it first
+    }
+  }
+
+  /**
+   * Deletes worlds that no retained replay uses and that were stored longer ago than
+   * {@code unused} (ECHELON_WORLD_RETAIN_DAYS, as in the file log); returns how many went.
+   */
+  int retain(java.util.Set<String> inUse, java.time.Duration unused) {
+    int removed = 0;
+    try {
+      java.time.ZonedDateTime cutoff = java.time.ZonedDateTime.now().minus(unused);
+      for (ObjectInfo o : bucket.getList()) {
+        if (o.isDeleted() || inUse.contains(o.getObjectName()) || o.getModified().isAfter(cutoff)) continue;
+        bucket.delete(o.getObjectName());
+        cache.invalidate(o.getObjectName());
+        removed++;
+      }
+    } catch (IOException | JetStreamApiException e) {
+      // NATS is away: the next sweep tries again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return removed;
   }
 
   @Override public StoredWorld put(String expectedHash, byte[] body) {
@@ -42,7 +74,12 @@ final class ObjectWorldStore implements WorldStore {
     Optional<StoredWorld> existing = find(stored.hash());
     if (existing.isPresent()) return existing.get(); // the first document stored under a hash wins
     try {
-      bucket.put(stored.hash(), stored.json());
+      try {
+        bucket.put(stored.hash(), stored.json());
+      } catch (JetStreamApiException missing) {
+        ensureBucket(); // NATS lost its store: make the bucket again and store the world there
+        bucket.put(stored.hash(), stored.json());
+      }
     } catch (IOException | JetStreamApiException | java.security.NoSuchAlgorithmException e) {
       throw ApiException.unavailable("the NATS worlds bucket did not store world " + stored.hash() + " ("
           + e.getMessage() + "); retry shortly");
@@ -69,7 +106,10 @@ final class ObjectWorldStore implements WorldStore {
     try {
       ObjectInfo i = bucket.getInfo(hash);
       return i == null || i.isDeleted() ? null : i;
-    } catch (IOException | JetStreamApiException e) {
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == StreamKeeper.STREAM_NOT_FOUND) return null; // the bucket is gone: not stored
+      throw ApiException.unavailable("the NATS worlds bucket is unreachable (" + e.getMessage() + "); retry shortly");
+    } catch (IOException e) {
       throw ApiException.unavailable("the NATS worlds bucket is unreachable (" + e.getMessage() + "); retry shortly");
     }
   }

@@ -2,6 +2,8 @@ package dev.echelon.server.jetstream;
 
 import dev.echelon.server.log.ReplayCatalog;
 import dev.echelon.server.log.ReplaySummary;
+import dev.echelon.server.log.Subscription;
+import dev.echelon.server.log.Tombstones;
 import io.nats.client.IterableConsumer;
 import io.nats.client.Message;
 import io.nats.client.StreamContext;
@@ -12,78 +14,93 @@ import io.nats.client.impl.Headers;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * This server's view of the shared log: a thread follows the stream's headers (bodies are never
- * fetched) from its first message and folds them into one {@link ReplayEntry} per replay, so
- * listings, the chunk rules and late-join positions are answered locally and alike on every
- * server. Messages of replays that retention removed are dropped from the index as the stream's
- * first sequence moves past them.
+ * fetched) and folds them into one {@link ReplayEntry} per replay, so listings, the chunk rules and
+ * late-join positions are answered locally and alike on every server. Once a second it also looks
+ * at the stream itself: a stream lost or made again (NATS lost its store, someone removed it) is
+ * made again where needed and the index rebuilt from what it holds, viewers told to resync; a
+ * replay whose start the stream's limits evicted is dropped whole, with a tombstone, so nothing
+ * listed is gone and lagging viewers are told. A replay that becomes complete gets its end
+ * published by whichever server indexes it first (the message id keeps one).
  */
 final class StreamIndex implements AutoCloseable {
   private static final Logger LOG = System.getLogger(StreamIndex.class.getName());
 
   private final StreamContext stream;
+  private final StreamKeeper keeper;
   private final String subject;
   private final int maxChunks;
   private final Map<String, ReplayEntry> replays = new HashMap<>();
+  private final ReplayCatalog catalog = new ReplayCatalog();
+  /** Replays the stream's limits evicted, for viewers that had not read them yet. */
+  final Tombstones evicted = new Tombstones();
   private final Thread thread;
   private final java.util.concurrent.atomic.AtomicLong reconnects;
+  private final Consumer<ReplayEntry> completed;
+  final LongAdder resets = new LongAdder();
+  final LongAdder evictedReplays = new LongAdder();
   private long applied;
   private long streamFirst = 1;
   private long streamLast;
-  private final ReplayCatalog catalog = new ReplayCatalog();
+  private ZonedDateTime created;
+  private volatile int epoch;
   private volatile boolean following;
   private volatile boolean closed;
 
-  StreamIndex(StreamContext stream, String subject, int maxChunks, java.util.concurrent.atomic.AtomicLong reconnects) {
-    this.reconnects = reconnects;
+  StreamIndex(StreamContext stream, StreamKeeper keeper, String subject, int maxChunks,
+      java.util.concurrent.atomic.AtomicLong reconnects, Consumer<ReplayEntry> completed) {
     this.stream = stream;
+    this.keeper = keeper;
     this.subject = subject;
     this.maxChunks = maxChunks;
+    this.reconnects = reconnects;
+    this.completed = completed;
     this.thread = new Thread(this::follow, "echelon-jetstream-index");
     thread.setDaemon(true);
   }
 
   /** Starts following and waits until the index has caught up with the stream as it is now. */
-  void start(Duration catchUp) throws InterruptedException {
-    long target = streamInfo().getStreamState().getLastSequence();
+  void start(StreamInfo info, Duration catchUp) throws InterruptedException {
+    synchronized (this) {
+      created = info.getCreateTime();
+      streamFirst = Math.max(1, info.getStreamState().getFirstSequence());
+      applied = streamFirst - 1;
+    }
+    long target = info.getStreamState().getLastSequence();
     thread.start();
     if (!awaitApplied(target, catchUp.toMillis())) {
       throw new IllegalStateException("the NATS log index did not catch up with " + target + " messages in " + catchUp);
     }
   }
 
-  private StreamInfo streamInfo() {
-    try {
-      return stream.getStreamInfo();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read the JetStream stream " + stream.getStreamName() + ": " + e.getMessage(), e);
-    }
-  }
-
   private void follow() {
-    long lastInfo = 0;
+    long lastLook = 0;
     while (!closed) {
+      int at = epoch;
       OrderedConsumerConfiguration cfg = new OrderedConsumerConfiguration().filterSubject(subject).headersOnly(true)
           .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(position() + 1);
       long seen = reconnects.get();
       try (IterableConsumer it = stream.createOrderedConsumer(cfg).iterate()) {
         following = true;
         long progress = System.nanoTime();
-        while (!closed) {
-          Message m = it.nextMessage(Duration.ofMillis(500));
+        while (!closed && epoch == at) {
+          Message m = it.nextMessage(Duration.ofMillis(200));
           if (m != null) {
             apply(m);
             progress = System.nanoTime();
           }
           if (reconnects.get() != seen) break; // made again, from where it is
-          if (System.nanoTime() - lastInfo > 1_000_000_000L) {
-            refreshBounds(stream.getStreamInfo());
-            lastInfo = System.nanoTime();
+          if (System.nanoTime() - lastLook > 1_000_000_000L) {
+            lastLook = System.nanoTime();
+            look();
             // the stream has more but nothing came for 2 s: the consumer was lost (a leader moved); make it again
             if (lag() > 0 && System.nanoTime() - progress > 2_000_000_000L) break;
           }
@@ -96,10 +113,64 @@ final class StreamIndex implements AutoCloseable {
         following = false;
         try {
           Thread.sleep(500);
+          look(); // the stream may be gone for good: make it again
         } catch (InterruptedException ie) {
           return;
+        } catch (Exception again) {
+          // NATS is away: try again shortly
         }
       }
+    }
+  }
+
+  /** Checks the stream is still the one this index follows, and what its limits evicted. */
+  private void look() throws Exception {
+    long highest;
+    synchronized (this) {
+      highest = Math.max(applied, streamLast);
+    }
+    StreamInfo info = keeper.ensure(highest);
+    synchronized (this) {
+      long first = info.getStreamState().getFirstSequence();
+      long last = info.getStreamState().getLastSequence();
+      if (!info.getCreateTime().equals(created) || last < applied) {
+        reset(info, !info.getCreateTime().equals(created) ? "it was made again (created " + info.getCreateTime()
+            + ", was " + created + ")" : "it holds up to sequence " + last + ", this server had read " + applied);
+        return;
+      }
+      streamLast = Math.max(streamLast, last);
+      if (first > streamFirst) evict(first);
+    }
+  }
+
+  /** The stream is not the one the index was built from: start over from what it holds. */
+  private void reset(StreamInfo info, String why) {
+    long first = Math.max(1, info.getStreamState().getFirstSequence());
+    LOG.log(Level.WARNING, "NATS log: the stream " + keeper.name() + " was lost or replaced (" + why + "); this server"
+        + " rebuilds its index from what the stream holds (" + info.getStreamState().getMsgCount() + " messages from"
+        + " sequence " + first + "), and its viewers resync");
+    for (String id : replays.keySet()) catalog.remove(id);
+    replays.clear();
+    created = info.getCreateTime();
+    streamFirst = first;
+    streamLast = info.getStreamState().getLastSequence();
+    applied = first - 1;
+    resets.increment();
+    epoch++;
+    notifyAll();
+  }
+
+  /** Drops every replay whose start the stream's limits removed: nothing listed may be gone. */
+  private void evict(long first) {
+    streamFirst = first;
+    var it = replays.values().iterator();
+    while (it.hasNext()) {
+      ReplayEntry e = it.next();
+      if (e.firstEventId >= first) continue;
+      it.remove();
+      catalog.remove(e.id);
+      evicted.add(new Tombstones.Tombstone(e.id, e.runName, e.firstEventId, e.lastEventId));
+      evictedReplays.increment();
     }
   }
 
@@ -114,6 +185,7 @@ final class StreamIndex implements AutoCloseable {
     applied = seq;
     streamLast = Math.max(streamLast, seq);
     notifyAll();
+    if (seq < streamFirst) return; // evicted meanwhile
     Headers h = m.getHeaders();
     String id = h == null ? null : h.getFirst(Subjects.REPLAY);
     String kind = h == null ? null : h.getFirst(Subjects.KIND);
@@ -123,6 +195,7 @@ final class StreamIndex implements AutoCloseable {
     if (e == null) {
       e = new ReplayEntry(id);
       e.subject = m.getSubject();
+      e.runName = Subjects.run(e.subject); // filed by its first message, matched by the same key everywhere
       e.worldRef = h.getFirst(Subjects.WORLD);
       e.firstEventId = seq;
       e.startedAtMillis = number(h, Subjects.AT, System.currentTimeMillis());
@@ -135,10 +208,7 @@ final class StreamIndex implements AutoCloseable {
     String meta = h.getFirst(Subjects.META);
     if (meta != null) e.meta = Base64.getDecoder().decode(meta);
     String run = h.getFirst(Subjects.RUN);
-    if (run != null) {
-      e.run = Base64.getDecoder().decode(run);
-      e.runName = ReplaySummary.runName(e.run);
-    }
+    if (run != null) e.run = Base64.getDecoder().decode(run);
     if (kind.equals(Subjects.CHUNK)) {
       long index = number(h, Subjects.INDEX, -1);
       if (index < 0 || index >= maxChunks) return; // never allocate from a number read
@@ -149,22 +219,11 @@ final class StreamIndex implements AutoCloseable {
         e.bytes += number(h, Subjects.PLAIN, 0);
         e.diskBytes += number(h, Subjects.MSG_SIZE, 0);
       }
+      if (e.complete() && e.endEventId == 0) completed.accept(e.copy());
     } else if (kind.equals(Subjects.END)) {
       e.endEventId = seq;
     }
     catalog.put(e.summary());
-  }
-
-  private synchronized void refreshBounds(StreamInfo info) {
-    streamLast = Math.max(streamLast, info.getStreamState().getLastSequence());
-    long first = info.getStreamState().getFirstSequence();
-    if (first <= streamFirst) return;
-    streamFirst = first;
-    replays.values().removeIf(e -> { // removed by the stream's limits
-      if (e.lastEventId >= first) return false;
-      catalog.remove(e.id);
-      return true;
-    });
   }
 
   /** Waits until the index has applied {@code seq}; false on timeout. */
@@ -182,13 +241,18 @@ final class StreamIndex implements AutoCloseable {
     return applied;
   }
 
-  /** Messages in the stream this index has not applied yet (sampled every 2 s). */
+  /** Changes whenever the stream was lost or replaced; readers resync when it does. */
+  int epoch() {
+    return epoch;
+  }
+
+  /** Messages in the stream this index has not applied yet (sampled every second). */
   synchronized long lag() {
     return Math.max(0, streamLast - applied);
   }
 
   /** The last event id of any replay the subscription covers (0 when none). */
-  synchronized long lastMatching(dev.echelon.server.log.Subscription filter) {
+  synchronized long lastMatching(Subscription filter) {
     long last = 0;
     for (ReplayEntry e : replays.values()) {
       if (filter.matches(e.id, e.runName)) last = Math.max(last, e.lastEventId);
@@ -224,6 +288,13 @@ final class StreamIndex implements AutoCloseable {
   synchronized java.util.List<Integer> chunkIndices(String id) {
     ReplayEntry e = replays.get(id);
     return e == null ? java.util.List.of() : java.util.List.copyOf(e.chunks.keySet());
+  }
+
+  /** Worlds a retained replay uses. */
+  synchronized java.util.Set<String> worldsInUse() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (ReplayEntry e : replays.values()) out.add(e.worldRef);
+    return out;
   }
 
   ReplayCatalog catalog() {

@@ -50,6 +50,29 @@ final class Subjects {
     return all();
   }
 
+  /**
+   * The run a replay subject files its replay under, read back from its token: the one key that
+   * subscriptions match on, in the index and in consumer filters alike. Null for none ("~").
+   */
+  static String run(String subject) {
+    int end = subject.lastIndexOf('.');
+    int start = subject.lastIndexOf('.', end - 1) + 1;
+    String token = subject.substring(start, end);
+    if (token.equals("~")) return null;
+    if (token.equals("~00")) return ""; // what token("") gives
+    var out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '~' && i + 2 < token.length()) {
+        out.write(Integer.parseInt(token.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
   /** A run name as one subject token: [A-Za-z0-9_-] kept, other bytes as ~XX; no run is "~". */
   static String token(String run) {
     if (run == null) return "~";

@@ -9,13 +9,15 @@ import java.util.Set;
  * What retention removed, so a viewer is told to resync exactly when events it asked for are
  * gone, and recovery finishes a removal a crash interrupted. The newest {@value #MAX} removals are
  * kept one by one; older ones fold into a floor below which any resume resyncs. In memory only:
- * {@link LogState} makes them durable. Readers check {@link #count} on every poll without a lock,
- * and look closer only when it moved.
+ * {@link LogState} makes them durable for the file log; the JetStream log keeps the replays its
+ * stream's limits evicted here. Readers check {@link #count} on every poll without a lock, and look
+ * closer only when it moved.
  */
-final class Tombstones {
+public final class Tombstones {
   static final int MAX = 10_000;
 
-  record Tombstone(String replayId, String runName, long firstEventId, long lastEventId) {
+  /** One removed replay: its id, run and the event ids it spanned. */
+  public record Tombstone(String replayId, String runName, long firstEventId, long lastEventId) {
     boolean covers(long after, Subscription filter, long startFloor) {
       return lastEventId > after && firstEventId >= startFloor && filter.matches(replayId, runName);
     }
@@ -37,7 +39,7 @@ final class Tombstones {
     for (Tombstone t : kept) add(t);
   }
 
-  synchronized void add(Tombstone t) {
+  public synchronized void add(Tombstone t) {
     if (size == MAX) {
       Tombstone oldest = ring[head];
       incarnations.remove(oldest.replayId() + "@" + oldest.firstEventId());
@@ -58,7 +60,7 @@ final class Tombstones {
   }
 
   /** Tombstones ever added, as a position readers remember. */
-  long count() {
+  public long count() {
     return count;
   }
 
@@ -71,7 +73,7 @@ final class Tombstones {
    * True when something {@code filter} covers after event {@code after} was removed, looking at
    * tombstones from number {@code from} on.
    */
-  synchronized boolean lost(long after, Subscription filter, long startFloor, long from) {
+  public synchronized boolean lost(long after, Subscription filter, long startFloor, long from) {
     if ((from == 0 || from < dropped) && after < floor) return true;
     for (int k = (int) Math.max(0, from - dropped); k < size; k++) {
       if (ring[(head + k) % MAX].covers(after, filter, startFloor)) return true;
