@@ -183,6 +183,18 @@ public final class BoundedCache<K, V> {
     }
   }
 
+  /** Drops every value held (loads in flight finish and are kept). */
+  public void invalidateAll() {
+    lock.lock();
+    try {
+      values.clear();
+      weights.clear();
+      weight = 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The weight of what is held now (0 for a cache without a weigher). */
   public long weight() {
     lock.lock();

@@ -66,8 +66,9 @@ public final class EchelonServer implements AutoCloseable {
   private static ReplayLog openLog(ServerConfig config, Storage storage, InstantSource clock) {
     if (config.nats() != null) {
       LOG.log(Level.INFO, "replay log: " + config.nats());
-      return JetStreamLog.open(config.nats(), config.retainMaxBytes(), config.maxChunks(), config.worldCacheMax(),
-          config.worldCacheBytes(), config.tailCacheBytes(), java.time.Duration.ofDays(config.worldRetainDays()));
+      return JetStreamLog.open(new JetStreamLog.Settings(config.nats(), config.runsDir(), config.retainMaxBytes(),
+          config.maxChunks(), config.worldCacheMax(), config.worldCacheBytes(), config.tailCacheBytes(),
+          java.time.Duration.ofDays(config.worldRetainDays())));
     }
     return FileReplayLog.open(new FileReplayLog.Options(config.runsDir(), config.fsync(), config.tailCacheBytes(),
         config.retainMaxBytes(), config.retainMaxReplays(), config.worldCacheMax(), config.worldCacheBytes(),

@@ -93,13 +93,21 @@ class JetStreamFailuresIT {
   @Test
   void natsComingBackWithAnEmptyStoreIsSurvivedWithoutARestart() throws Exception {
     try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
-        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1))) {
+        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));
+        ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1))) {
       String hash = putWorld(a.url(""));
       for (int i = 0; i < 3; i++) assertThat(post(a.url("/push"), chunk("lost", hash, i)).status()).isEqualTo(200);
       nats.kill();
       nats.wipe(); // its store is gone
       nats.start();
+      var head = new okhttp3.Request.Builder().url(a.url("/worlds/" + hash)).head().build();
+      long end = System.nanoTime() + WAIT.toNanos();
+      while (JetStreamIT.call(head).status() != 404 && System.nanoTime() < end) Thread.sleep(100);
+      assertThat(JetStreamIT.call(head).status()).as("HEAD says the world is gone, even from the server that cached it")
+          .isEqualTo(404);
       String world = putWorld(a.url("")); // a trainer uploads its world again when HEAD says it is gone
+      assertThat(get(b.url("/worlds/" + world)).status()).as("stored in the bucket, not only in a's cache")
+          .isEqualTo(200);
       assertThat(until200(() -> post(a.url("/push"), chunk("fresh", world, 0))).status()).isEqualTo(200);
       for (int i = 1; i < 10; i++) assertThat(post(a.url("/push"), chunk("fresh", world, i)).status()).isEqualTo(200);
       JsonNode fresh = TestServer.parse(get(a.url("/replays/fresh")).body());

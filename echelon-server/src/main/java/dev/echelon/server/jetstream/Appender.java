@@ -43,13 +43,15 @@ final class Appender {
   private final StreamContext stream;
   private final Subjects subjects;
   private final StreamIndex index;
+  private final HighWater highWater;
   final LongAdder publishes = new LongAdder();
   final LongAdder publishNanos = new LongAdder();
 
   private final dev.echelon.core.BoundedCache<Long, Payload> tail;
 
   Appender(Connection nc, JetStream js, String streamName, StreamContext stream, Subjects subjects, StreamIndex index,
-      dev.echelon.core.BoundedCache<Long, Payload> tail) {
+      HighWater highWater, dev.echelon.core.BoundedCache<Long, Payload> tail) {
+    this.highWater = highWater;
     this.tail = tail;
     this.nc = nc;
     this.js = js;
@@ -121,6 +123,7 @@ final class Appender {
     if (expectedLastSubjectSeq >= 0) po.expectedLastSubjectSequence(expectedLastSubjectSeq);
     long t0 = System.nanoTime();
     PublishAck ack = js.publish(NatsMessage.builder().subject(subject).headers(h).data(body).build(), po.build());
+    highWater.raise(ack.getSeqno()); // known before anyone is told the id
     publishNanos.add(System.nanoTime() - t0);
     publishes.increment();
     return ack;

@@ -39,11 +39,19 @@ import java.util.function.Function;
 public final class JetStreamLog implements ReplayLog {
   private static final Logger LOG = System.getLogger(JetStreamLog.class.getName());
 
+  /**
+   * How the log is opened. {@code runsDir} keeps only the highest event id handed out
+   * ({@link HighWater}); replays and worlds live in NATS.
+   */
+  public record Settings(NatsSettings nats, java.nio.file.Path runsDir, long retainMaxBytes, int maxChunks,
+      int worldCacheMax, long worldCacheBytes, long tailCacheBytes, Duration worldRetain) {}
+
   private final NatsSettings settings;
   private final Connection nc;
   private final StreamContext stream;
   private final Subjects subjects;
   private final StreamIndex index;
+  private final HighWater highWater;
   private final ObjectWorldStore worlds;
   /** Counts reconnections: consumers made before one are made again (a restarted server forgets them). */
   private final java.util.concurrent.atomic.AtomicLong reconnects;
@@ -54,9 +62,10 @@ public final class JetStreamLog implements ReplayLog {
   private final dev.echelon.core.BoundedCache<Long, Payload> tail;
   private volatile boolean closed;
 
-  private JetStreamLog(NatsSettings settings, Connection nc, java.util.concurrent.atomic.AtomicLong reconnects,
-      long retainMaxBytes, int maxChunks, int worldCacheMax, long worldCacheBytes, long tailCacheBytes,
-      Duration worldRetain) throws IOException, JetStreamApiException, InterruptedException {
+  private JetStreamLog(Settings o, Connection nc, java.util.concurrent.atomic.AtomicLong reconnects)
+      throws IOException, JetStreamApiException, InterruptedException {
+    NatsSettings settings = o.nats();
+    long retainMaxBytes = o.retainMaxBytes();
     this.settings = settings;
     this.reconnects = reconnects;
     this.nc = nc;
@@ -64,31 +73,36 @@ public final class JetStreamLog implements ReplayLog {
     StreamConfiguration config = StreamConfiguration.builder().name(settings.stream()).subjects(subjects.all())
         .storageType(StorageType.File).replicas(settings.replicas()).maxBytes(retainMaxBytes)
         .discardPolicy(DiscardPolicy.Old).duplicateWindow(Duration.ofMinutes(10)).build();
-    StreamKeeper keeper = new StreamKeeper(nc.jetStreamManagement(), config);
-    var info = keeper.ensure(0);
+    this.highWater = new HighWater(nc, "_" + settings.stream() + ".highwater", // outside the stream's subjects
+        o.runsDir() == null ? null : o.runsDir().resolve("nats-" + settings.stream() + ".highwater"));
+    StreamKeeper keeper = new StreamKeeper(nc.jetStreamManagement(), config, highWater);
+    var info = keeper.ensure();
+    highWater.raise(info.getStreamState().getLastSequence());
     this.stream = nc.getStreamContext(settings.stream());
-    this.worlds = new ObjectWorldStore(nc, settings.stream() + "_WORLDS", settings.replicas(), worldCacheMax,
-        worldCacheBytes, Math.max(64L << 20, retainMaxBytes));
+    this.worlds = new ObjectWorldStore(nc, settings.stream() + "_WORLDS", settings.replicas(), o.worldCacheMax(),
+        o.worldCacheBytes(), Math.max(64L << 20, retainMaxBytes));
     this.ends = new EndPublisher(nc.jetStream(), settings.stream());
-    this.index = new StreamIndex(stream, keeper, subjects.all(), maxChunks, reconnects, ends::completed);
+    this.index = new StreamIndex(stream, keeper, highWater, subjects.all(), o.maxChunks(), reconnects, ends::completed,
+        worlds::forgetCached);
     index.start(info, Duration.ofSeconds(60));
     ends.start(index);
-    this.tail = dev.echelon.core.BoundedCache.weighed(4096, tailCacheBytes,
+    this.tail = dev.echelon.core.BoundedCache.weighed(4096, Math.max(1, o.tailCacheBytes()), // 0: nothing is kept
         p -> p.plainLength() + p.deflatedBytes().length);
-    this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index, tail);
+    this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index, highWater, tail);
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "echelon-jetstream-worlds");
+      Thread t = new Thread(r, "echelon-jetstream-upkeep");
       t.setDaemon(true);
       return t;
     });
     // worlds no retained replay uses go once unused for the retention time, as in the file log
-    sweeper.scheduleWithFixedDelay(() -> worlds.retain(index.worldsInUse(), worldRetain), 1, 10,
+    sweeper.scheduleWithFixedDelay(() -> worlds.retain(index.worldsInUse(), o.worldRetain()), 1, 10,
         java.util.concurrent.TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(highWater::save, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Connects to NATS and opens (creating if needed) the stream and the worlds bucket. */
-  public static JetStreamLog open(NatsSettings settings, long retainMaxBytes, int maxChunks, int worldCacheMax,
-      long worldCacheBytes, long tailCacheBytes, Duration worldRetain) {
+  public static JetStreamLog open(Settings options) {
+    NatsSettings settings = options.nats();
     var reconnects = new java.util.concurrent.atomic.AtomicLong();
     Options.Builder o = new Options.Builder().servers(settings.servers().toArray(String[]::new))
         .connectionName("echelon-server").maxReconnects(-1).reconnectWait(Duration.ofMillis(500))
@@ -119,8 +133,7 @@ public final class JetStreamLog implements ReplayLog {
       throw new IllegalStateException("interrupted while connecting to NATS", e);
     }
     try {
-      return new JetStreamLog(settings, nc, reconnects, retainMaxBytes, maxChunks, worldCacheMax, worldCacheBytes,
-          tailCacheBytes, worldRetain);
+      return new JetStreamLog(options, nc, reconnects);
     } catch (Exception e) {
       try {
         nc.close();
@@ -249,6 +262,7 @@ public final class JetStreamLog implements ReplayLog {
     sweeper.shutdownNow();
     ends.close();
     index.close();
+    highWater.close();
     try {
       nc.close();
     } catch (InterruptedException e) {

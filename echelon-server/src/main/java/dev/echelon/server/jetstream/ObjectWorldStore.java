@@ -71,12 +71,13 @@ final class ObjectWorldStore implements WorldStore {
 
   @Override public StoredWorld put(String expectedHash, byte[] body) {
     StoredWorld stored = StoredWorld.validate(expectedHash, body);
-    Optional<StoredWorld> existing = find(stored.hash());
-    if (existing.isPresent()) return existing.get(); // the first document stored under a hash wins
+    // asked of the bucket, not the cache: a world NATS lost must be stored again
+    if (info(stored.hash()) != null) return cache.get(stored.hash(), this::load); // the first document stored wins
     try {
       try {
         bucket.put(stored.hash(), stored.json());
-      } catch (JetStreamApiException missing) {
+      } catch (JetStreamApiException | IOException e) {
+        if (!bucketLost()) throw e;
         ensureBucket(); // NATS lost its store: make the bucket again and store the world there
         bucket.put(stored.hash(), stored.json());
       }
@@ -86,6 +87,11 @@ final class ObjectWorldStore implements WorldStore {
     }
     cache.put(stored.hash(), stored);
     return stored;
+  }
+
+  /** Forgets the cached worlds when NATS lost its store, so HEAD tells trainers to upload them again. */
+  void forgetCached() {
+    cache.invalidateAll();
   }
 
   @Override public boolean contains(String hash) {
@@ -106,11 +112,21 @@ final class ObjectWorldStore implements WorldStore {
     try {
       ObjectInfo i = bucket.getInfo(hash);
       return i == null || i.isDeleted() ? null : i;
-    } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == StreamKeeper.STREAM_NOT_FOUND) return null; // the bucket is gone: not stored
+    } catch (JetStreamApiException | IOException e) {
+      // a lost bucket answers a direct get with silence, not "not found": ask JetStream whether it is there
+      if (e instanceof JetStreamApiException api && api.getApiErrorCode() == StreamKeeper.STREAM_NOT_FOUND
+          || bucketLost()) {
+        return null; // NATS lost the bucket: not stored, so trainers upload their worlds again
+      }
       throw ApiException.unavailable("the NATS worlds bucket is unreachable (" + e.getMessage() + "); retry shortly");
-    } catch (IOException e) {
-      throw ApiException.unavailable("the NATS worlds bucket is unreachable (" + e.getMessage() + "); retry shortly");
+    }
+  }
+
+  private boolean bucketLost() {
+    try {
+      return !osm.getBucketNames().contains(config.getBucketName());
+    } catch (IOException | JetStreamApiException e) {
+      return false; // NATS itself is away
     }
   }
 

@@ -36,6 +36,7 @@ final class StreamIndex implements AutoCloseable {
 
   private final StreamContext stream;
   private final StreamKeeper keeper;
+  private final HighWater highWater;
   private final String subject;
   private final int maxChunks;
   private final Map<String, ReplayEntry> replays = new HashMap<>();
@@ -45,6 +46,8 @@ final class StreamIndex implements AutoCloseable {
   private final Thread thread;
   private final java.util.concurrent.atomic.AtomicLong reconnects;
   private final Consumer<ReplayEntry> completed;
+  /** Told when the stream was lost or replaced (NATS may have lost the worlds with it). */
+  private final Runnable lost;
   final LongAdder resets = new LongAdder();
   final LongAdder evictedReplays = new LongAdder();
   private long applied;
@@ -55,10 +58,12 @@ final class StreamIndex implements AutoCloseable {
   private volatile boolean following;
   private volatile boolean closed;
 
-  StreamIndex(StreamContext stream, StreamKeeper keeper, String subject, int maxChunks,
-      java.util.concurrent.atomic.AtomicLong reconnects, Consumer<ReplayEntry> completed) {
+  StreamIndex(StreamContext stream, StreamKeeper keeper, HighWater highWater, String subject, int maxChunks,
+      java.util.concurrent.atomic.AtomicLong reconnects, Consumer<ReplayEntry> completed, Runnable lost) {
+    this.lost = lost;
     this.stream = stream;
     this.keeper = keeper;
+    this.highWater = highWater;
     this.subject = subject;
     this.maxChunks = maxChunks;
     this.reconnects = reconnects;
@@ -125,11 +130,9 @@ final class StreamIndex implements AutoCloseable {
 
   /** Checks the stream is still the one this index follows, and what its limits evicted. */
   private void look() throws Exception {
-    long highest;
-    synchronized (this) {
-      highest = Math.max(applied, streamLast);
-    }
-    StreamInfo info = keeper.ensure(highest);
+    StreamInfo info = keeper.ensure();
+    if (keeper.making(info)) return; // another server is making it again: look once it is open
+    highWater.raise(info.getStreamState().getLastSequence());
     synchronized (this) {
       long first = info.getStreamState().getFirstSequence();
       long last = info.getStreamState().getLastSequence();
@@ -157,6 +160,7 @@ final class StreamIndex implements AutoCloseable {
     applied = first - 1;
     resets.increment();
     epoch++;
+    lost.run();
     notifyAll();
   }
 
@@ -183,6 +187,7 @@ final class StreamIndex implements AutoCloseable {
     long seq = m.metaData().streamSequence();
     if (seq <= applied) return;
     applied = seq;
+    highWater.raise(seq);
     streamLast = Math.max(streamLast, seq);
     notifyAll();
     if (seq < streamFirst) return; // evicted meanwhile
@@ -319,5 +324,10 @@ final class StreamIndex implements AutoCloseable {
   @Override public void close() {
     closed = true;
     thread.interrupt();
+    try {
+      thread.join(5_000); // a stream it was making again is opened before the connection closes
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -7,42 +7,67 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.time.Duration;
 import java.lang.System.Logger.Level;
 
 /**
  * The stream itself: made at start-up or brought to the settings, and made again when NATS lost it
  * (a store wiped, a {@code nats stream rm}), with its sequence carried on past every id this server
- * has seen, so event ids never go back. A server that makes the stream again makes it on a subject
- * no publish can reach, moves its sequence on, and only then gives it its real subjects: nothing
- * another server publishes meanwhile can land below the ids viewers already hold.
+ * or any live server ({@link HighWater}) has seen, so event ids never go back. A server that makes
+ * the stream again makes it on a subject no publish can reach, moves its sequence on, and only then
+ * gives it its real subjects: nothing another server publishes meanwhile can land below the ids
+ * viewers already hold.
  */
 final class StreamKeeper {
   private static final Logger LOG = System.getLogger(StreamKeeper.class.getName());
   static final int STREAM_NOT_FOUND = 10059;
+  /** How long a claimed stream waits before the ask: servers reconnect within NATS's 500 ms reconnect wait. */
+  static final Duration GRACE = Duration.ofSeconds(1);
+  /** A stream sealed this long was left half made. */
+  static final Duration ABANDONED = Duration.ofSeconds(10);
 
   private final JetStreamManagement jsm;
   private final StreamConfiguration config;
+  private final HighWater highWater;
+  private java.time.ZonedDateTime makingSeen;
+  private long makingSeenAt;
 
-  StreamKeeper(JetStreamManagement jsm, StreamConfiguration config) {
+  StreamKeeper(JetStreamManagement jsm, StreamConfiguration config, HighWater highWater) {
     this.jsm = jsm;
     this.config = config;
+    this.highWater = highWater;
   }
 
   String name() {
     return config.getName();
   }
 
+  /** Whether {@code info} is a stream some server is still making (not open to publishes yet). */
+  boolean making(StreamInfo info) {
+    return info.getConfiguration().getSubjects().contains(sealedSubject());
+  }
+
+  private String sealedSubject() {
+    return config.getName() + "._making";
+  }
+
   /**
-   * The stream's info, making it first when it is missing (with its next sequence above
-   * {@code highestSeen}) and bringing its limits to the settings when they changed.
+   * The stream's info, making it first when it is missing (with its next sequence above every id
+   * a live server has seen) and bringing its limits to the settings when they changed.
    */
-  StreamInfo ensure(long highestSeen) throws IOException, JetStreamApiException {
+  StreamInfo ensure() throws IOException, JetStreamApiException, InterruptedException {
     StreamInfo info;
     try {
       info = jsm.getStreamInfo(config.getName());
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() != STREAM_NOT_FOUND) throw e;
-      return create(highestSeen + 1);
+      return create();
+    }
+    if (making(info)) {
+      if (!abandoned(info)) return info;
+      LOG.log(Level.WARNING, "the JetStream stream " + config.getName() + " was left half made (since "
+          + info.getCreateTime() + "); this server finishes making it");
+      return open(info);
     }
     StreamConfiguration now = info.getConfiguration();
     if (now.getMaxBytes() != config.getMaxBytes() || now.getReplicas() != config.getReplicas()) {
@@ -54,18 +79,48 @@ final class StreamKeeper {
     return info;
   }
 
-  private StreamInfo create(long next) throws IOException, JetStreamApiException {
-    StreamConfiguration sealed = StreamConfiguration.builder(config).subjects(config.getName() + "._making").build();
+  private StreamInfo create() throws IOException, JetStreamApiException, InterruptedException {
+    StreamConfiguration sealed = StreamConfiguration.builder(config).subjects(sealedSubject()).build();
     try {
       jsm.addStream(sealed);
     } catch (JetStreamApiException raced) {
       // another server is making it (ours would differ in subjects): use theirs
       return jsm.getStreamInfo(config.getName());
     }
-    if (next > 1) jsm.purgeStream(config.getName(), PurgeOptions.builder().sequence(next).build());
+    // the stream is claimed; servers still reconnecting to a NATS that just came back answer the ask by then
+    boolean interrupted = false;
+    try {
+      Thread.sleep(GRACE.toMillis());
+    } catch (InterruptedException closing) {
+      interrupted = true; // a server closing finishes what it claimed rather than leave it sealed
+    }
+    try {
+      return open(jsm.getStreamInfo(config.getName()));
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Moves a sealed stream's sequence past every id a live server has seen, then opens it to publishes. */
+  private StreamInfo open(StreamInfo sealed) throws IOException, JetStreamApiException, InterruptedException {
+    // asked only now: an id acknowledged before the stream was sealed is in some server's answer
+    long next = highWater.everywhere() + 1;
+    if (next > Math.max(1, sealed.getStreamState().getFirstSequence())) {
+      jsm.purgeStream(config.getName(), PurgeOptions.builder().sequence(next).build());
+    }
     StreamInfo info = jsm.updateStream(config);
     LOG.log(Level.INFO, "created the JetStream stream " + config.getName() + " (" + String.join(",", config.getSubjects())
         + ", R" + config.getReplicas() + (next > 1 ? ", continuing at sequence " + next : "") + ")");
     return info;
+  }
+
+  /** True once the same sealed stream was seen for {@link #ABANDONED}: its maker died or NATS restarted under it. */
+  private synchronized boolean abandoned(StreamInfo info) {
+    if (!info.getCreateTime().equals(makingSeen)) {
+      makingSeen = info.getCreateTime();
+      makingSeenAt = System.nanoTime();
+      return false;
+    }
+    return System.nanoTime() - makingSeenAt > ABANDONED.toNanos();
   }
 }

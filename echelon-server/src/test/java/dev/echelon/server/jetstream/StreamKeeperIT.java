@@ -1,0 +1,81 @@
+package dev.echelon.server.jetstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echelon.server.NatsServer;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Making a lost stream again, on a real nats-server. */
+@Timeout(60)
+class StreamKeeperIT {
+  @TempDir Path dir;
+
+  private static final StreamConfiguration CONFIG = StreamConfiguration.builder().name("KEEP")
+      .subjects("KEEP.replay.>").storageType(StorageType.File).build();
+
+  @Test
+  void aServerThatKnowsNoIdsMakesTheStreamAgainPastTheIdsAnotherLiveServerHandedOut() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection other = Nats.connect(nats.url());
+        Connection fresh = Nats.connect(nats.url());
+        HighWater handedOut = new HighWater(other, "_KEEP.highwater", null);
+        HighWater knowsNothing = new HighWater(fresh, "_KEEP.highwater", null)) {
+      handedOut.raise(40); // the other server acknowledged id 40 before the stream was lost
+      StreamKeeper keeper = new StreamKeeper(fresh.jetStreamManagement(), CONFIG, knowsNothing);
+
+      StreamInfo info = keeper.ensure();
+
+      assertThat(info.getStreamState().getFirstSequence()).as("the next id").isEqualTo(41);
+      assertThat(keeper.making(info)).as("open to publishes").isFalse();
+      assertThat(info.getConfiguration().getSubjects()).containsExactly("KEEP.replay.>");
+      long seq = fresh.jetStream().publish("KEEP.replay.r.x", new byte[1]).getSeqno();
+      assertThat(seq).isEqualTo(41);
+    }
+  }
+
+  @Test
+  void anAskIsAnsweredWithTheHighestIdEveryLiveServerSawAndNeverLowersOnesOwn() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection a = Nats.connect(nats.url());
+        Connection b = Nats.connect(nats.url());
+        Connection c = Nats.connect(nats.url());
+        HighWater first = new HighWater(a, "_KEEP.highwater", null);
+        HighWater second = new HighWater(b, "_KEEP.highwater", null);
+        HighWater asking = new HighWater(c, "_KEEP.highwater", null)) {
+      first.raise(7);
+      second.raise(12);
+      asking.raise(9);
+      asking.raise(3);
+
+      assertThat(asking.everywhere()).isEqualTo(12);
+      assertThat(first.get()).as("answering changes nothing").isEqualTo(7);
+    }
+  }
+
+  @Test
+  void theHighestIdIsKeptInTheRunsDirectoryAcrossRestartsAndNeverWrittenLower() throws Exception {
+    Path file = dir.resolve("nats-KEEP.highwater");
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection nc = Nats.connect(nats.url())) {
+      try (HighWater before = new HighWater(nc, "_KEEP.highwater", file)) {
+        before.raise(50);
+        before.save();
+        assertThat(java.nio.file.Files.readString(file).strip()).isEqualTo("50");
+        java.nio.file.Files.writeString(file, "70\n"); // another process on this runs directory got further
+        before.raise(60);
+      } // closing saves
+      assertThat(java.nio.file.Files.readString(file).strip()).as("the max of both processes").isEqualTo("70");
+      try (HighWater restarted = new HighWater(nc, "_KEEP.highwater", file)) {
+        assertThat(restarted.get()).isEqualTo(70);
+      }
+    }
+  }
+}
