@@ -39,6 +39,21 @@ class LogStateTest {
   }
 
   @Test
+  void aPowerCutRightAfterTheFirstRemovalKeepsItsTombstoneAndTheCeiling() throws Exception {
+    SimulatedDisk disk = new SimulatedDisk(3, System::currentTimeMillis);
+    Path at = Path.of("/runs");
+    Storage first = disk.mount();
+    first.createDirectories(at, true);
+    LogState s = LogState.open(first, at, true, reports::add);
+    s.reserve(10);
+    s.remove(List.of(tombstone(1)));
+    disk.powerCut(SimulatedDisk.Cut.FORGET_UNFORCED); // the new file's name must have been forced with it
+    LogState again = LogState.open(disk.mount(), at, true, reports::add);
+    assertThat(again.tombstones.removed("r1", 11)).isTrue();
+    assertThat(again.ceiling()).isGreaterThanOrEqualTo(10 + LogState.BLOCK);
+  }
+
+  @Test
   void aTornLastRecordIsCutAndTheRestKept() throws Exception {
     LogState s = open();
     s.remove(List.of(tombstone(1), tombstone(2)));
