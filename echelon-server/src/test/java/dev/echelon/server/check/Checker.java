@@ -63,8 +63,13 @@ final class Checker {
       if (!p.acknowledged() || p.replay().startsWith("second")) continue;
       String key = History.key(p.replay(), p.index());
       if (h.corrupted.contains(key)) continue;
+      if (mayBeLost(p)) continue; // the backend's own limits or losses took it
       History.Listed now = end.get(p.replay());
       History.Listed then = atReads.get(p.replay());
+      if (!h.sparesRecent && (now == null || p.eventId() > 0 && p.eventId() < now.firstEventId())) {
+        violations.add("I1 " + p + " was acknowledged, but its replay is gone although nothing evicted or lost it");
+        continue;
+      }
       if (now == null || then == null || now.firstEventId() != then.firstEventId()) continue; // removed; see I5
       if (p.eventId() > 0 && p.eventId() < now.firstEventId()) continue; // an earlier incarnation, removed
       Pushers.Answer read = h.finalReads.get(key);
@@ -79,6 +84,13 @@ final class Checker {
             + lateJoinerEvents(p.replay()) + ")");
       }
     }
+  }
+
+  /** True when the incarnation this push went to began at or below the loss floor (JetStream's limits, NATS losses). */
+  private boolean mayBeLost(History.Push p) {
+    if (h.lossFloor <= 0 || p.eventId() <= 0) return false;
+    Long start = incarnationStarts(p.replay()).floor(p.eventId());
+    return (start != null ? start : p.eventId()) <= h.lossFloor;
   }
 
   /** The listing the final reads were made from (the one before the last, when the run ended normally). */
@@ -176,7 +188,7 @@ final class Checker {
         if (before != null && before.firstEventId() < now.firstEventId() && damaged(id)) {
           before = now; // its first record was damaged: recovery starts it at the next one, the same replay
         }
-        if (before != null && before.firstEventId() == now.firstEventId()) {
+        if (before != null && before.firstEventId() == now.firstEventId() && now.firstEventId() > h.lossFloor) {
           for (int i : before.received()) {
             if (!now.received().contains(i) && !h.corrupted.contains(History.key(id, i))) {
               violations.add("I7 chunk " + i + " of " + id + " was listed at step " + seenAt.get(id).step()
@@ -223,6 +235,13 @@ final class Checker {
   /** I5: an incarnation found gone at {@code gone} must have had no chunk pushed within the protected window. */
   private void spared(String replay, History.Listed was, History.Observation gone, History.Listed successor) {
     if (replay.startsWith("second")) return;
+    if (!h.sparesRecent) { // no replay is spared; one may go only when the stream's limits or a NATS loss took it
+      if (was.firstEventId() > h.lossFloor) {
+        violations.add("I1 replay " + replay + " (first event " + was.firstEventId() + ") was gone at step "
+            + gone.step() + " although the stream held everything above event " + h.lossFloor);
+      }
+      return;
+    }
     if (was.received().stream().allMatch(i -> h.corrupted.contains(History.key(replay, i)))) {
       return; // every chunk it held was damaged: recovery set it aside, retention had nothing to do with it
     }
@@ -251,7 +270,10 @@ final class Checker {
     }
   }
 
-  /** I10: a "duplicate" needs an earlier attempt that stored the chunk, or might have. */
+  /**
+   * I10: a "duplicate" needs an earlier attempt that stored the chunk, or might have. On the file
+   * log a 5xx stored nothing; on JetStream a publish whose ack timed out is a 503 that may have.
+   */
   private void duplicates() {
     for (History.Push d : h.pushes) {
       if (d.outcome() != History.Outcome.DUPLICATE || d.replay().startsWith("second")) continue;
@@ -261,7 +283,7 @@ final class Checker {
           continue;
         }
         boolean cutAfter = h.faults.stream().anyMatch(f -> f.what().contains("power cut") && f.clock() >= a.invokeClock());
-        if (a.outcome() != History.Outcome.REFUSED && (a.outcome() != History.Outcome.FAILED || cutAfter)) {
+        if (a.outcome() != History.Outcome.REFUSED && (a.outcome() != History.Outcome.FAILED || cutAfter || h.sharedLog)) {
           explained = true;
           break;
         }

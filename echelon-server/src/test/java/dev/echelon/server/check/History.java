@@ -129,6 +129,14 @@ final class History {
   final Set<Integer> degraded = Collections.synchronizedSet(new TreeSet<>());
   /** Chunk bodies read back at the end: (replay, index) to status and bytes. */
   final Map<String, Pushers.Answer> finalReads = Collections.synchronizedMap(new TreeMap<>());
+  /** Whether the backend spares recently pushed replays from retention (I5 applies): the file log. */
+  boolean sparesRecent = true;
+  /** Several servers append to one log (NATS): ids are ordered by the wall clock, not by restarts. */
+  boolean sharedLog;
+  /** Set once NATS lost the stream (a wiped store, a removal): viewers are rightly told so. */
+  volatile boolean streamLost;
+  /** Event ids at or below which acknowledged data may be gone by the backend's own limits or losses. */
+  long lossFloor;
   /** What the runs directory held after the final clean restart that it should not have. */
   List<String> leftovers = List.of();
   /** The archive recovered from a copy of the disk with and without the index files (null: not looked at). */
@@ -153,5 +161,20 @@ final class History {
     List<Integer> out = new ArrayList<>();
     for (Fault f : faults) out.add(f.generationAfter());
     return out;
+  }
+
+  /** Every push, fault and received event in clock order, one per line: for reading a failure. */
+  String timeline() {
+    List<Map.Entry<Long, String>> lines = new ArrayList<>();
+    for (Push p : pushes) lines.add(Map.entry(p.completeClock(), p.toString()));
+    for (Fault f : faults) lines.add(Map.entry(f.clock(), "step " + f.step() + " FAULT " + f.what()));
+    for (Connection c : connections) {
+      lines.add(Map.entry(c.openedClock, c + " opened"));
+      for (Event e : c.events) lines.add(Map.entry(e.at(), "  " + c + ": " + e));
+    }
+    lines.sort(Map.Entry.comparingByKey());
+    StringBuilder b = new StringBuilder();
+    for (var l : lines) b.append(l.getKey()).append(' ').append(l.getValue()).append('\n');
+    return b.toString();
   }
 }

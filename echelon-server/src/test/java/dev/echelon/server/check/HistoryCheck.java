@@ -53,6 +53,25 @@ public final class HistoryCheck {
     return run(w, h -> new SimTarget(w.settings(), w.seed(), h), true);
   }
 
+  /** One workload against two servers sharing a stream on a real nats-server, under {@code home}. */
+  static Result nats(Workload w) {
+    java.nio.file.Path home;
+    try {
+      home = java.nio.file.Files.createTempDirectory("echelon-check-nats");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try {
+      return run(w, h -> new NatsTarget(w.settings(), home), false);
+    } finally {
+      try (var walk = java.nio.file.Files.walk(home)) {
+        for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+      } catch (java.io.IOException e) {
+        // a temporary folder
+      }
+    }
+  }
+
   /** One workload against the server in its own JVM, its runs directory under {@code home}. */
   static Result process(Workload w, java.nio.file.Path home) {
     return run(w, h -> new ProcessTarget(w.settings(), home), true);
@@ -131,38 +150,44 @@ public final class HistoryCheck {
     int histories = 100;
     long seed = System.currentTimeMillis() % 1_000_000;
     boolean keepGoing = false;
+    boolean nats = false;
+    boolean print = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--histories" -> histories = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--keep-going" -> keepGoing = true;
-        case "--print" -> {
-          System.out.print(Workload.random(seed, Workload.Faults.SIMULATED_DISK));
-          return;
-        }
+        case "--nats" -> nats = true;
+        case "--print" -> print = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: HistoryCheck [--histories N] [--seed S] [--keep-going] [--seed S --print]");
+            + "; usage: HistoryCheck [--histories N] [--seed S] [--keep-going] [--nats] [--seed S --print]");
       }
     }
-    if (keepGoing) {
-      System.exit(survey(seed, histories, System.out) == 0 ? 0 : 1);
+    Backend backend = nats ? Backend.NATS : Backend.FILE;
+    if (print) {
+      System.out.print(Workload.random(seed, backend.faults));
+      return;
     }
-    Result failed = runMany(seed, histories, System.out);
+    if (keepGoing) {
+      System.exit(survey(seed, histories, backend, System.out) == 0 ? 0 : 1);
+    }
+    Result failed = runMany(seed, histories, backend, System.out);
     System.exit(failed == null ? 0 : 1);
   }
 
   /** Runs every history without stopping, printing each failing seed with the invariants it broke; returns the failures. */
-  static int survey(long seed, int n, java.io.PrintStream out) {
+  static int survey(long seed, int n, Backend backend, java.io.PrintStream out) {
     int failures = 0;
     Map<String, Integer> byInvariant = new TreeMap<>();
     for (int k = 0; k < n; k++) {
-      Result r = simulated(Workload.random(seed + k, Workload.Faults.SIMULATED_DISK));
+      Result r = backend.run(seed + k);
       if (!r.failed()) continue;
       failures++;
       Set<String> kinds = new TreeSet<>();
       for (String v : r.violations()) kinds.add(invariant(v));
       kinds.forEach(i -> byInvariant.merge(i, 1, Integer::sum));
       out.println("seed " + (seed + k) + ": " + kinds + "  e.g. " + r.violations().get(0));
+      if (System.getenv("ECHELON_CHECK_TIMELINE") != null) out.print(r.history().timeline());
     }
     out.println(failures + " of " + n + " histories failed; histories breaking each invariant: " + byInvariant);
     return failures;
@@ -183,7 +208,30 @@ public final class HistoryCheck {
   }
 
   /** Runs {@code n} histories from {@code seed}; returns the first failure (reported with its shrunk history), or null. */
+  /** Which log the histories run against, and how. */
+  enum Backend {
+    FILE(Workload.Faults.SIMULATED_DISK), NATS(Workload.Faults.NATS);
+
+    final Workload.Faults faults;
+
+    Backend(Workload.Faults faults) {
+      this.faults = faults;
+    }
+
+    Result run(Workload w) {
+      return this == NATS ? nats(w) : simulated(w);
+    }
+
+    Result run(long seed) {
+      return run(Workload.random(seed, faults));
+    }
+  }
+
   static Result runMany(long seed, int n, java.io.PrintStream out) {
+    return runMany(seed, n, Backend.FILE, out);
+  }
+
+  static Result runMany(long seed, int n, Backend backend, java.io.PrintStream out) {
     List<Result> done = java.util.Collections.synchronizedList(new ArrayList<>());
     long t0 = System.nanoTime();
     java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(seed);
@@ -193,7 +241,7 @@ public final class HistoryCheck {
       pool.execute(() -> {
         long k;
         while (failure.get() == null && (k = next.getAndIncrement()) < seed + n) {
-          Result r = simulated(Workload.random(k, Workload.Faults.SIMULATED_DISK));
+          Result r = backend.run(k);
           if (r.failed()) {
             failure.compareAndSet(null, r);
             return;
@@ -217,7 +265,7 @@ public final class HistoryCheck {
     Result failed = failure.get();
     if (failed != null) {
       out.println();
-      Result shortest = shrink(failed, HistoryCheck::simulated, Duration.ofMinutes(3));
+      Result shortest = shrink(failed, backend::run, Duration.ofMinutes(3));
       out.println(report(failed, shortest, "ECHELON_CHECK_SEED={seed} ./test.sh -pl echelon-server -Dtest=HistoryCheckIT"));
       return failed;
     }

@@ -91,6 +91,10 @@ final class Pushers implements AutoCloseable {
       inFlight.add(pool.submit(() -> {
         for (int attempt = 0; attempt <= retries; attempt++) {
           History.Push p = push(step, target::url, replay, index, count, last);
+          if (p.status() == 400 && p.detail() != null && p.detail().contains("unknown world_ref")) {
+            putWorld(target::url, Workload.worldOf(replay)); // the server lost it (a NATS store wiped): upload it again
+            continue;
+          }
           if (p.outcome() != History.Outcome.UNKNOWN && p.outcome() != History.Outcome.FAILED) return;
         }
       }));

@@ -122,6 +122,14 @@ final class Runner implements AutoCloseable {
       }
       case Step.CorruptWorld c -> corruptWorld(c.world());
       case Step.AdvanceClock a -> fault(s, () -> target.advanceClock(a.seconds() * 1000L));
+      case Step.NatsRestart n -> {
+        history.streamLost |= n.wipe();
+        fault(s, () -> target.natsRestart(n.wipe()));
+      }
+      case Step.StreamRemove x -> {
+        history.streamLost = true;
+        fault(s, target::removeStream);
+      }
     }
   }
 
@@ -221,6 +229,8 @@ final class Runner implements AutoCloseable {
     history.eioReads = false;
     history.eioWrites = false;
     fault(new Step.Restart(), target::restart);
+    history.sparesRecent = target.sparesRecentReplays();
+    history.sharedLog = target.sharedLog();
     observing = false;
     observer.join();
     long until = System.nanoTime() + LATE_JOIN_WAIT.toNanos();
@@ -260,6 +270,7 @@ final class Runner implements AutoCloseable {
     until = System.nanoTime() + LATE_JOIN_WAIT.toNanos();
     while (!observe() && System.nanoTime() < until) Thread.sleep(20);
     viewers.vanishAll();
+    history.lossFloor = target.lossFloor();
   }
 
   private boolean hasAll(int viewer, String replay, Set<Integer> want) {

@@ -139,6 +139,20 @@ sealed interface Step {
     }
   }
 
+  /** nats-server is killed and started again, on its store or (with {@code wipe}) on an empty one. */
+  record NatsRestart(boolean wipe) implements Step {
+    @Override public String toString() {
+      return wipe ? "nats-server kill -9, restarted with an empty store" : "nats-server kill -9, restarted on its store";
+    }
+  }
+
+  /** Someone removes the stream ({@code nats stream rm}) while the servers run. */
+  record StreamRemove() implements Step {
+    @Override public String toString() {
+      return "nats stream rm";
+    }
+  }
+
   /** Time jumps forward, as if the server had been left alone. */
   record AdvanceClock(int seconds) implements Step {
     @Override public String toString() {

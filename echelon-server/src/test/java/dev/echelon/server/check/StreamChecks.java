@@ -55,6 +55,10 @@ final class StreamChecks {
         violation("I3 event id " + p.eventId() + " was given to " + p + " but is also " + known);
       }
     }
+    if (h.sharedLog) {
+      inRealTime();
+      return;
+    }
     Map<Integer, Long> highestBefore = new TreeMap<>();
     long highest = 0;
     List<long[]> seen = new ArrayList<>(); // (generation, id)
@@ -72,6 +76,33 @@ final class StreamChecks {
       if (p.eventId() <= before) {
         violation("I3 " + p + " got event id " + p.eventId() + " in server generation " + p.generation()
             + ", not above id " + before + " seen before that restart: ids went backwards");
+      }
+    }
+  }
+
+  /**
+   * Several servers append to one log, so one's restart orders nothing: a chunk stored after an id
+   * was acknowledged or delivered anywhere (by the wall clock) must get a higher id.
+   */
+  private void inRealTime() {
+    List<long[]> seen = new ArrayList<>(); // (clock it was known by, id)
+    for (History.Push p : h.pushes) {
+      if (p.acknowledged() && p.eventId() > 0) seen.add(new long[] {p.completeClock(), p.eventId()});
+    }
+    for (History.Connection c : h.connections) {
+      for (History.Event e : c.events) if (!e.name().equals("resync")) seen.add(new long[] {e.at(), e.id()});
+    }
+    seen.sort((a, b) -> Long.compare(a[0], b[0]));
+    List<History.Push> stored = new ArrayList<>();
+    for (History.Push p : h.pushes) if (p.outcome() == History.Outcome.STORED) stored.add(p);
+    stored.sort(java.util.Comparator.comparingLong(History.Push::invokeClock));
+    long highest = 0;
+    int i = 0;
+    for (History.Push p : stored) {
+      while (i < seen.size() && seen.get(i)[0] < p.invokeClock()) highest = Math.max(highest, seen.get(i++)[1]);
+      if (p.eventId() <= highest) {
+        violation("I3 " + p + " got event id " + p.eventId() + ", not above id " + highest + " known before it was"
+            + " sent: ids went backwards");
       }
     }
   }
@@ -106,7 +137,8 @@ final class StreamChecks {
           violation("I2 " + c + " got chunk " + e + " whose bytes differ from the ones pushed");
         }
       }
-      if (e.name().equals("resync") && (e.reason() == null || !e.reason().contains("retention"))) {
+      boolean lostStream = e.reason() != null && e.reason().contains("stream was lost or replaced") && h.streamLost;
+      if (e.name().equals("resync") && (e.reason() == null || !e.reason().contains("retention")) && !lostStream) {
         violation("I2 " + c + " was told to resync for a reason other than retention: " + e.reason());
       }
     }

@@ -64,5 +64,33 @@ interface Target extends AutoCloseable {
 
   Map<String, String> recoveredWithIndexes();
 
+  /** nats-server killed and started again (on an empty store with {@code wipe}); JetStream targets only. */
+  default void natsRestart(boolean wipe) {
+    throw new UnsupportedOperationException("not a NATS target");
+  }
+
+  /** The JetStream stream removed under the servers; JetStream targets only. */
+  default void removeStream() {
+    throw new UnsupportedOperationException("not a NATS target");
+  }
+
+  /** Whether several servers append to one log, so a restart of one orders no ids. */
+  default boolean sharedLog() {
+    return false;
+  }
+
+  /** Whether retention spares recently pushed replays (I5); a JetStream stream evicts by bytes alone. */
+  default boolean sparesRecentReplays() {
+    return true;
+  }
+
+  /**
+   * Event ids at or below which acknowledged data may be gone without a fault of the server's: what
+   * the stream's own limits evicted, and what NATS lost with its store. 0 for the file log.
+   */
+  default long lossFloor() {
+    return 0;
+  }
+
   @Override void close();
 }

@@ -16,7 +16,7 @@ import java.util.Random;
  */
 record Workload(long seed, Settings settings, List<Step> steps) {
   /** Which faults a target can cause. */
-  enum Faults { SIMULATED_DISK, PROCESS }
+  enum Faults { SIMULATED_DISK, PROCESS, NATS }
 
   /**
    * @param maxViewers ECHELON_SSE_MAX_CLIENTS
@@ -127,6 +127,15 @@ record Workload(long seed, Settings settings, List<Step> steps) {
 
   private static Step fault(Random r, Faults faults, int replays) {
     String someReplay = "r" + r.nextInt(replays);
+    if (faults == Faults.NATS) {
+      return switch (r.nextInt(10)) {
+        case 0, 1, 2 -> new Step.Restart();
+        case 3, 4 -> new Step.NatsRestart(false);
+        case 5 -> new Step.NatsRestart(true);
+        case 6 -> new Step.StreamRemove();
+        default -> null;
+      };
+    }
     if (faults == Faults.PROCESS) {
       return switch (r.nextInt(8)) {
         case 0, 1 -> new Step.Crash();
