@@ -84,6 +84,24 @@ class JetStreamIT {
   static final List<String> WHOLE = List.of("start", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "end");
 
   @Test
+  void whatOneServerAcknowledgedIsListedAndReadableOnTheOtherRightAway() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));
+        ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1))) {
+      String hash = putWorld(a.url(""));
+      for (int r = 0; r < 40; r++) { // a trainer pushes through one server, a researcher reads through the other
+        String id = "rw" + r;
+        assertThat(post(a.url("/push"), chunk(id, hash, 0)).status()).isEqualTo(200);
+        assertThat(get(b.url("/replays/" + id)).status()).as("listed on b right after a acknowledged %s", id)
+            .isEqualTo(200);
+        assertThat(post(b.url("/push"), chunk(id, hash, 1)).status()).isEqualTo(200);
+        assertThat(get(a.url("/replays/" + id + "/chunks/1")).status()).as("chunk 1 of %s readable on a", id)
+            .isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
   void twoServersOnOneStreamServeEveryChunkInOrderOnceAndResumeAcrossServers() throws Exception {
     try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
         ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));

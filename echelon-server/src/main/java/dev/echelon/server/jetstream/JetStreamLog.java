@@ -38,6 +38,8 @@ import java.util.function.Function;
  */
 public final class JetStreamLog implements ReplayLog {
   private static final Logger LOG = System.getLogger(JetStreamLog.class.getName());
+  /** How long a read waits for this server's index to hold what the stream holds. */
+  private static final Duration CATCH_UP = Duration.ofSeconds(2);
 
   /**
    * How the log is opened. {@code runsDir} keeps only the highest event id handed out
@@ -145,6 +147,14 @@ public final class JetStreamLog implements ReplayLog {
     }
   }
 
+  private void catchUp() {
+    try {
+      index.catchUp(CATCH_UP.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override public String backend() {
     return "nats";
   }
@@ -162,7 +172,9 @@ public final class JetStreamLog implements ReplayLog {
     return new JetStreamReader(this, afterId, filter);
   }
 
+  /** What every server acknowledged before this call: listings agree whichever server answers them. */
   @Override public ReplayCatalog catalog() {
+    catchUp();
     return index.catalog();
   }
 
@@ -172,6 +184,10 @@ public final class JetStreamLog implements ReplayLog {
 
   @Override public Optional<Payload> chunk(String replayId, int chunkIndex) {
     Long seq = index.chunkSequence(replayId, chunkIndex);
+    if (seq == null) {
+      catchUp(); // another server may have stored it a moment ago
+      seq = index.chunkSequence(replayId, chunkIndex);
+    }
     if (seq == null) return Optional.empty();
     try {
       return Optional.of(payloadAt(seq));

@@ -242,6 +242,22 @@ final class StreamIndex implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Waits (up to {@code timeoutMillis}) until the index holds everything the stream held when
+   * asked, so a read here reflects every append any server acknowledged before it, and a listing
+   * after a reset is not a half-rebuilt one. Returns at once while NATS is away.
+   */
+  boolean catchUp(long timeoutMillis) throws InterruptedException {
+    if (!following) return false;
+    long last;
+    try {
+      last = stream.getStreamInfo().getStreamState().getLastSequence();
+    } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+      return false;
+    }
+    return awaitApplied(last, timeoutMillis);
+  }
+
   synchronized long applied() {
     return applied;
   }
