@@ -10,9 +10,12 @@
 #                                   viewers, ingest, fan-out, soak); --jar measures another build
 #                                   ECHELON_BENCH_SERVER_JAVA_OPTS: JVM options for the server; ECHELON_BENCH_JFR=FILE:
 #                                   a JFR recording (CPU-time samples) of the measured push (threads: CPU per thread only)
-#   ./bench.sh check [--histories N] [--seed S] [--keep-going]
+#   ./bench.sh check [--histories N] [--seed S] [--keep-going] [--nats] [--print]
 #                                   the history checker: N seeded random histories (faults, restarts, power cuts)
-#                                   against the real server, histories/s and the faults injected; ECHELON_CHECK_THREADS
+#                                   against the real server, histories/s and the faults injected; --nats: two
+#                                   servers on a real nats-server with NATS's faults; --keep-going: every failing
+#                                   seed, no shrinking; --print: the seed's workload; ECHELON_CHECK_THREADS,
+#                                   ECHELON_CHECK_TIMELINE=1 (a failing history's events), ECHELON_CHECK_LOG=1
 #   ./bench.sh archive [--replays N] [--keep K]
 #                                   start-up over N replays (time, RSS) and retention trimming them to K
 set -euo pipefail

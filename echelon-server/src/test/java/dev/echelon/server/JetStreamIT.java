@@ -89,14 +89,17 @@ class JetStreamIT {
         ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));
         ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1))) {
       String hash = putWorld(a.url(""));
-      for (int r = 0; r < 40; r++) { // a trainer pushes through one server, a researcher reads through the other
+      for (int r = 0; r < 60; r++) { // a trainer pushes through one server, a researcher reads through the other
         String id = "rw" + r;
-        assertThat(post(a.url("/push"), chunk(id, hash, 0)).status()).isEqualTo(200);
-        assertThat(get(b.url("/replays/" + id)).status()).as("listed on b right after a acknowledged %s", id)
+        int first = r % 2; // every other replay starts with chunk 1, filed under no run
+        assertThat(post(a.url("/push"), chunk(id, hash, first)).status()).isEqualTo(200);
+        assertThat(TestServer.parse(get(b.url("/replays?limit=1000")).body()).get("replays").toString())
+            .as("listed on b right after a acknowledged %s", id).contains("\"" + id + "\"");
+        assertThat(get(b.url("/replays/" + id)).status()).as("found on b right after a acknowledged %s", id)
             .isEqualTo(200);
-        assertThat(post(b.url("/push"), chunk(id, hash, 1)).status()).isEqualTo(200);
-        assertThat(get(a.url("/replays/" + id + "/chunks/1")).status()).as("chunk 1 of %s readable on a", id)
-            .isEqualTo(200);
+        assertThat(post(b.url("/push"), chunk(id, hash, 1 - first)).status()).isEqualTo(200);
+        assertThat(get(a.url("/replays/" + id + "/chunks/" + (1 - first))).status())
+            .as("chunk %d of %s readable on a", 1 - first, id).isEqualTo(200);
       }
     }
   }

@@ -39,7 +39,7 @@ import java.util.function.Function;
 public final class JetStreamLog implements ReplayLog {
   private static final Logger LOG = System.getLogger(JetStreamLog.class.getName());
   /** How long a read waits for this server's index to hold what the stream holds. */
-  private static final Duration CATCH_UP = Duration.ofSeconds(2);
+  private static final Duration CATCH_UP = Duration.ofSeconds(5);
 
   /**
    * How the log is opened. {@code runsDir} keeps only the highest event id handed out

@@ -53,6 +53,8 @@ final class StreamIndex implements AutoCloseable {
   private long applied;
   private long streamFirst = 1;
   private long streamLast;
+  /** The stream's last sequence when the index was reset: reads wait until it is rebuilt that far. */
+  private long rebuildTo;
   private ZonedDateTime created;
   private volatile int epoch;
   private volatile boolean following;
@@ -130,20 +132,24 @@ final class StreamIndex implements AutoCloseable {
 
   /** Checks the stream is still the one this index follows, and what its limits evicted. */
   private void look() throws Exception {
-    StreamInfo info = keeper.ensure();
-    if (keeper.making(info)) return; // another server is making it again: look once it is open
-    highWater.raise(info.getStreamState().getLastSequence());
-    synchronized (this) {
-      long first = info.getStreamState().getFirstSequence();
-      long last = info.getStreamState().getLastSequence();
-      if (!info.getCreateTime().equals(created) || last < applied) {
-        reset(info, !info.getCreateTime().equals(created) ? "it was made again (created " + info.getCreateTime()
-            + ", was " + created + ")" : "it holds up to sequence " + last + ", this server had read " + applied);
-        return;
-      }
-      streamLast = Math.max(streamLast, last);
-      if (first > streamFirst) evict(first);
+    see(keeper.ensure());
+  }
+
+  /**
+   * Folds in what the stream's info shows: a stream made again (another creation time, or fewer
+   * messages than were read) resets the index, evicted messages drop their replays.
+   */
+  private synchronized void see(StreamInfo info) {
+    long first = info.getStreamState().getFirstSequence();
+    long last = info.getStreamState().getLastSequence();
+    highWater.raise(last);
+    if (!info.getCreateTime().equals(created) || last < applied) {
+      reset(info, !info.getCreateTime().equals(created) ? "it was made again (created " + info.getCreateTime()
+          + ", was " + created + ")" : "it holds up to sequence " + last + ", this server had read " + applied);
+      return;
     }
+    streamLast = Math.max(streamLast, last);
+    if (first > streamFirst) evict(first);
   }
 
   /** The stream is not the one the index was built from: start over from what it holds. */
@@ -158,6 +164,7 @@ final class StreamIndex implements AutoCloseable {
     streamFirst = first;
     streamLast = info.getStreamState().getLastSequence();
     applied = first - 1;
+    rebuildTo = streamLast;
     resets.increment();
     epoch++;
     lost.run();
@@ -248,14 +255,18 @@ final class StreamIndex implements AutoCloseable {
    * after a reset is not a half-rebuilt one. Returns at once while NATS is away.
    */
   boolean catchUp(long timeoutMillis) throws InterruptedException {
-    if (!following) return false;
-    long last;
-    try {
-      last = stream.getStreamInfo().getStreamState().getLastSequence();
-    } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
-      return false;
+    if (following) {
+      try {
+        see(keeper.ensure()); // a stream lost a moment ago is not listed from the old index
+      } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+        // NATS is away: answer from the index as it is
+      }
     }
-    return awaitApplied(last, timeoutMillis);
+    long target;
+    synchronized (this) {
+      target = Math.max(rebuildTo, following ? streamLast : 0);
+    }
+    return awaitApplied(target, timeoutMillis);
   }
 
   synchronized long applied() {

@@ -177,20 +177,56 @@ public final class HistoryCheck {
 
   /** Runs every history without stopping, printing each failing seed with the invariants it broke; returns the failures. */
   static int survey(long seed, int n, Backend backend, java.io.PrintStream out) {
-    int failures = 0;
-    Map<String, Integer> byInvariant = new TreeMap<>();
-    for (int k = 0; k < n; k++) {
-      Result r = backend.run(seed + k);
-      if (!r.failed()) continue;
-      failures++;
-      Set<String> kinds = new TreeSet<>();
-      for (String v : r.violations()) kinds.add(invariant(v));
-      kinds.forEach(i -> byInvariant.merge(i, 1, Integer::sum));
-      out.println("seed " + (seed + k) + ": " + kinds + "  e.g. " + r.violations().get(0));
-      if (System.getenv("ECHELON_CHECK_TIMELINE") != null) out.print(r.history().timeline());
+    java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+    Map<String, Integer> byInvariant = new java.util.concurrent.ConcurrentSkipListMap<>();
+    long t0 = System.nanoTime();
+    runAll(seed, n, backend, r -> {
+      int k = finished.incrementAndGet();
+      if (r.failed()) {
+        failures.incrementAndGet();
+        Set<String> kinds = new TreeSet<>();
+        for (String v : r.violations()) kinds.add(invariant(v));
+        kinds.forEach(i -> byInvariant.merge(i, 1, Integer::sum));
+        synchronized (out) {
+          out.println("seed " + r.workload().seed() + ": " + kinds + "  e.g. " + r.violations().get(0));
+          if (System.getenv("ECHELON_CHECK_TIMELINE") != null) out.print(r.history().timeline());
+        }
+      }
+      if (k % 10 == 0 || k == n) {
+        out.printf("history check: %d/%d histories, %d failed, %.2f histories/s%n", k, n, failures.get(),
+            k / ((System.nanoTime() - t0) / 1e9));
+      }
+      return true;
+    });
+    out.println(failures.get() + " of " + n + " histories failed; histories breaking each invariant: " + byInvariant);
+    return failures.get();
+  }
+
+  /**
+   * Runs histories {@code seed..seed+n-1}, {@link #threads} at a time, handing each result to
+   * {@code each} as it finishes; stops taking new ones once {@code each} answers false.
+   */
+  private static void runAll(long seed, int n, Backend backend, java.util.function.Predicate<Result> each) {
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(seed);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    int threads = threads(backend);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    for (int t = 0; t < threads; t++) {
+      pool.execute(() -> {
+        long k;
+        while (!stop.get() && (k = next.getAndIncrement()) < seed + n) {
+          if (!each.test(backend.run(k))) stop.set(true);
+        }
+      });
     }
-    out.println(failures + " of " + n + " histories failed; histories breaking each invariant: " + byInvariant);
-    return failures;
+    pool.shutdown();
+    try {
+      pool.awaitTermination(7, java.util.concurrent.TimeUnit.DAYS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The servers' own log lines are noise here (every fault is reported); ECHELON_CHECK_LOG=1 shows them. */
@@ -202,12 +238,16 @@ public final class HistoryCheck {
   }
 
   /** Histories run at once: each has its own simulated disk and server, and mostly waits on sockets. */
-  static int threads() {
+  /**
+   * Histories run at a time (ECHELON_CHECK_THREADS, else one per core; twice that on NATS, whose
+   * histories mostly wait for nats-server to come back).
+   */
+  static int threads(Backend backend) {
     String t = System.getenv("ECHELON_CHECK_THREADS");
-    return t != null ? Integer.parseInt(t.strip()) : Math.max(2, Runtime.getRuntime().availableProcessors());
+    int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+    return t != null ? Integer.parseInt(t.strip()) : backend == Backend.NATS ? 2 * cores : cores;
   }
 
-  /** Runs {@code n} histories from {@code seed}; returns the first failure (reported with its shrunk history), or null. */
   /** Which log the histories run against, and how. */
   enum Backend {
     FILE(Workload.Faults.SIMULATED_DISK), NATS(Workload.Faults.NATS);
@@ -231,48 +271,36 @@ public final class HistoryCheck {
     return runMany(seed, n, Backend.FILE, out);
   }
 
+  /** Runs {@code n} histories from {@code seed}; returns the first failure (reported with its shrunk history), or null. */
   static Result runMany(long seed, int n, Backend backend, java.io.PrintStream out) {
     List<Result> done = java.util.Collections.synchronizedList(new ArrayList<>());
     long t0 = System.nanoTime();
-    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(seed);
     java.util.concurrent.atomic.AtomicReference<Result> failure = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads());
-    for (int t = 0; t < threads(); t++) {
-      pool.execute(() -> {
-        long k;
-        while (failure.get() == null && (k = next.getAndIncrement()) < seed + n) {
-          Result r = backend.run(k);
-          if (r.failed()) {
-            failure.compareAndSet(null, r);
-            return;
-          }
-          done.add(r);
-          int finished = done.size();
-          if (finished % 10 == 0 || finished == n) {
-            out.printf("history check: %d/%d histories, 0 violations, %.1f histories/s%n", finished, n,
-                finished / ((System.nanoTime() - t0) / 1e9));
-          }
-        }
-      });
-    }
-    pool.shutdown();
-    try {
-      pool.awaitTermination(7, java.util.concurrent.TimeUnit.DAYS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    runAll(seed, n, backend, r -> {
+      if (r.failed()) {
+        failure.compareAndSet(null, r);
+        return false;
+      }
+      done.add(r);
+      int finished = done.size();
+      if (finished % 10 == 0 || finished == n) {
+        out.printf("history check: %d/%d histories, 0 violations, %.1f histories/s%n", finished, n,
+            finished / ((System.nanoTime() - t0) / 1e9));
+      }
+      return true;
+    });
     Result failed = failure.get();
     if (failed != null) {
       out.println();
       Result shortest = shrink(failed, backend::run, Duration.ofMinutes(3));
-      out.println(report(failed, shortest, "ECHELON_CHECK_SEED={seed} ./test.sh -pl echelon-server -Dtest=HistoryCheckIT"));
+      out.println(report(failed, shortest, backend == Backend.NATS ? "./bench.sh check --nats --histories 1 --seed {seed}"
+          : "ECHELON_CHECK_SEED={seed} ./test.sh -pl echelon-server -Dtest=HistoryCheckIT"));
       return failed;
     }
     double s = (System.nanoTime() - t0) / 1e9;
     int steps = done.stream().mapToInt(r -> r.workload().steps().size()).sum();
     out.printf("history check: %d histories (seeds %d..%d), %d steps, 0 violations in %.1f s (%.2f histories/s,"
-        + " %d at a time)%n", n, seed, seed + n - 1, steps, s, n / s, threads());
+        + " %d at a time)%n", n, seed, seed + n - 1, steps, s, n / s, threads(backend));
     out.println("faults injected: " + faultCounts(done));
     if (System.getenv("ECHELON_CHECK_PROFILE") != null) {
       Runner.PROFILE.forEach((k, v) -> out.printf("  %-14s %8.1f s%n", k, v.sum() / 1e9));
