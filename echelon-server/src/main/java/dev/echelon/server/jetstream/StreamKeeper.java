@@ -44,11 +44,12 @@ final class StreamKeeper {
 
   /** Whether {@code info} is a stream some server is still making (not open to publishes yet). */
   boolean making(StreamInfo info) {
-    return info.getConfiguration().getSubjects().contains(sealedSubject());
+    return info.getConfiguration().getSubjects().stream().anyMatch(x -> x.startsWith(config.getName() + "._making."));
   }
 
+  /** A subject no publish reaches, and ours alone: a second claim differs in config, so NATS refuses it. */
   private String sealedSubject() {
-    return config.getName() + "._making";
+    return config.getName() + "._making." + java.util.UUID.randomUUID().toString().replace("-", "");
   }
 
   /**
@@ -79,14 +80,18 @@ final class StreamKeeper {
     return info;
   }
 
-  private StreamInfo create() throws IOException, JetStreamApiException, InterruptedException {
-    StreamConfiguration sealed = StreamConfiguration.builder(config).subjects(sealedSubject()).build();
+  /** Makes the stream sealed; false when another server did first (its sealed subject differs from ours). */
+  boolean claim() throws IOException {
     try {
-      jsm.addStream(sealed);
+      jsm.addStream(StreamConfiguration.builder(config).subjects(sealedSubject()).build());
+      return true;
     } catch (JetStreamApiException raced) {
-      // another server is making it (ours would differ in subjects): use theirs
-      return jsm.getStreamInfo(config.getName());
+      return false;
     }
+  }
+
+  private StreamInfo create() throws IOException, JetStreamApiException, InterruptedException {
+    if (!claim()) return jsm.getStreamInfo(config.getName()); // another server is making it: use theirs
     // the stream is claimed; servers still reconnecting to a NATS that just came back answer the ask by then
     boolean interrupted = false;
     try {

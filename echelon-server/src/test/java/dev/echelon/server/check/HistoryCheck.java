@@ -53,7 +53,10 @@ public final class HistoryCheck {
     return run(w, h -> new SimTarget(w.settings(), w.seed(), h), true);
   }
 
-  /** One workload against two servers sharing a stream on a real nats-server, under {@code home}. */
+  /**
+   * One workload against two servers sharing a stream on a real nats-server; every fourth seed on
+   * a 3-node cluster with R3 instead ({@link #onCluster}).
+   */
   static Result nats(Workload w) {
     java.nio.file.Path home;
     try {
@@ -62,7 +65,7 @@ public final class HistoryCheck {
       throw new java.io.UncheckedIOException(e);
     }
     try {
-      return run(w, h -> new NatsTarget(w.settings(), home), false);
+      return run(w, h -> new NatsTarget(w.settings(), home, onCluster(w.seed())), false);
     } finally {
       try (var walk = java.nio.file.Files.walk(home)) {
         for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
@@ -70,6 +73,11 @@ public final class HistoryCheck {
         // a temporary folder
       }
     }
+  }
+
+  /** Whether a NATS history runs on a 3-node R3 cluster (its NATS faults then hit the stream's leader). */
+  static boolean onCluster(long seed) {
+    return Math.floorMod(seed, 4) == 3;
   }
 
   /** One workload against the server in its own JVM, its runs directory under {@code home}. */
@@ -165,6 +173,7 @@ public final class HistoryCheck {
     }
     Backend backend = nats ? Backend.NATS : Backend.FILE;
     if (print) {
+      if (nats) System.out.println(onCluster(seed) ? "on a 3-node cluster, R3" : "on one nats-server, R1");
       System.out.print(Workload.random(seed, backend.faults));
       return;
     }

@@ -14,30 +14,44 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Two Echelon servers in this JVM sharing one JetStream stream on a real nats-server process, every
- * request going to one or the other in turn: the scale-out deployment. Faults are NATS's own —
- * nats-server killed and restarted on its store or an empty one, the stream removed under the
+ * Two Echelon servers in this JVM sharing one JetStream stream on a real nats-server process (or a
+ * 3-node cluster with R3), every request going to one or the other in turn: the scale-out
+ * deployment. Faults are NATS's own — nats-server killed and restarted on its store or an empty
+ * one (in a cluster: the stream's leader, whose data its peers hold), the stream removed under the
  * servers, a stream small enough to evict during pushes — and an Echelon server restarted.
  */
 final class NatsTarget implements Target {
   private final Workload.Settings settings;
   private final Path home;
-  private final NatsServer nats;
+  private final List<NatsServer> nodes;
   private final EchelonServer[] servers = new EchelonServer[2];
   private final int[] ports = {9, 9};
   private final AtomicInteger turn = new AtomicInteger();
   private volatile int generation = 1;
   private long lossFloor;
 
-  NatsTarget(Workload.Settings settings, Path home) {
+  /** @param cluster three nodes and R3, else one node and R1 */
+  NatsTarget(Workload.Settings settings, Path home, boolean cluster) {
     this.settings = settings;
     this.home = home;
-    this.nats = new NatsServer(home.resolve("nats"), "n1").start();
+    if (cluster) {
+      List<NatsServer> n = List.of(new NatsServer(home.resolve("n1"), "n1"), new NatsServer(home.resolve("n2"), "n2"),
+          new NatsServer(home.resolve("n3"), "n3"));
+      List<Integer> routes = n.stream().map(x -> x.clusterPort).toList();
+      for (NatsServer x : n) x.cluster(routes).start();
+      this.nodes = n;
+    } else {
+      this.nodes = List.of(new NatsServer(home.resolve("nats"), "n1").start());
+    }
     for (int i = 0; i < 2; i++) start(i);
   }
 
+  private String urls() {
+    return String.join(",", nodes.stream().map(NatsServer::url).toList());
+  }
+
   private ServerConfig config(int i) {
-    return ServerConfig.forTesting(home.resolve("runs" + i)).newBuilder().log(nats.url()).natsStream("ECHELON", 1)
+    return ServerConfig.forTesting(home.resolve("runs" + i)).newBuilder().log(urls()).natsStream("ECHELON", nodes.size())
         .sse(settings.maxViewers(), Duration.ofSeconds(1), Duration.ofMillis(settings.stallMillis()))
         .tailCacheBytes(settings.tailCacheBytes()).retention(settings.retainBytes(), settings.retainReplays())
         .requestTimeout(Duration.ofSeconds(5)).build();
@@ -45,7 +59,7 @@ final class NatsTarget implements Target {
 
   private synchronized void start(int i) {
     RuntimeException last = null;
-    for (int attempt = 0; attempt < 50; attempt++) { // NATS may be coming back from a fault
+    for (int attempt = 0; attempt < 100; attempt++) { // NATS may be coming back from a fault, a cluster electing
       try {
         servers[i] = EchelonServer.start(config(i));
         ports[i] = servers[i].port();
@@ -103,11 +117,14 @@ final class NatsTarget implements Target {
 
   @Override public synchronized void natsRestart(boolean wipe) {
     try {
-      if (wipe) lossFloor = Math.max(lossFloor, lastSequence());
-      nats.kill();
-      if (wipe) nats.wipe();
-      nats.start();
-      awaitStream();
+      if (nodes.size() == 1) {
+        if (wipe) lossFloor = Math.max(lossFloor, lastSequence());
+        restart(nodes.get(0), wipe);
+        awaitStream();
+      } else {
+        restart(leader(), wipe); // its peers hold every acknowledged message: nothing may be lost
+        awaitReplicasCurrent();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -115,8 +132,51 @@ final class NatsTarget implements Target {
     }
   }
 
+  private static void restart(NatsServer node, boolean wipe) throws IOException, InterruptedException {
+    node.kill();
+    if (wipe) node.wipe();
+    node.start();
+  }
+
+  /** The node leading the stream (the first node when it cannot be told). */
+  private NatsServer leader() {
+    try (Connection nc = connect()) {
+      String name = nc.jetStreamManagement().getStreamInfo("ECHELON").getClusterInfo().getLeader();
+      for (int i = 0; i < nodes.size(); i++) if (("n" + (i + 1)).equals(name)) return nodes.get(i);
+    } catch (Exception e) {
+      // no leader now (an election): any node will do
+    }
+    return nodes.get(0);
+  }
+
+  /** Waits (up to 30 s) until every replica of the stream is current again, so the next fault takes no quorum. */
+  private void awaitReplicasCurrent() {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      try (Connection nc = connect()) {
+        var info = nc.jetStreamManagement().getStreamInfo("ECHELON").getClusterInfo();
+        if (info.getLeader() != null && info.getReplicas() != null && info.getReplicas().size() == nodes.size() - 1
+            && info.getReplicas().stream().allMatch(r -> r.isCurrent() && !r.isOffline())) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // electing
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private Connection connect() throws IOException, InterruptedException {
+    return Nats.connect(new io.nats.client.Options.Builder().servers(urls().split(",")).build());
+  }
+
   @Override public synchronized void removeStream() {
-    try (Connection nc = Nats.connect(nats.url())) {
+    try (Connection nc = connect()) {
       lossFloor = Math.max(lossFloor, lastSequence());
       nc.jetStreamManagement().deleteStream("ECHELON");
     } catch (Exception e) {
@@ -129,7 +189,7 @@ final class NatsTarget implements Target {
   private void awaitStream() {
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < end) {
-      try (Connection nc = Nats.connect(nats.url())) {
+      try (Connection nc = connect()) {
         nc.jetStreamManagement().getStreamInfo("ECHELON");
         return;
       } catch (Exception notYet) {
@@ -144,7 +204,7 @@ final class NatsTarget implements Target {
   }
 
   private long lastSequence() {
-    try (Connection nc = Nats.connect(nats.url())) {
+    try (Connection nc = connect()) {
       return nc.jetStreamManagement().getStreamInfo("ECHELON").getStreamState().getLastSequence();
     } catch (Exception e) {
       return Long.MAX_VALUE / 2; // cannot tell: anything before now may be lost
@@ -160,7 +220,7 @@ final class NatsTarget implements Target {
   }
 
   @Override public synchronized long lossFloor() {
-    try (Connection nc = Nats.connect(nats.url())) {
+    try (Connection nc = connect()) {
       long first = nc.jetStreamManagement().getStreamInfo("ECHELON").getStreamState().getFirstSequence();
       return Math.max(lossFloor, first - 1); // what the stream's limits evicted
     } catch (Exception e) {
@@ -212,6 +272,6 @@ final class NatsTarget implements Target {
     for (EchelonServer s : servers) {
       if (s != null) s.close();
     }
-    nats.close();
+    for (NatsServer n : nodes) n.close();
   }
 }

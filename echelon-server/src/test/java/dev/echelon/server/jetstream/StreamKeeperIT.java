@@ -78,4 +78,20 @@ class StreamKeeperIT {
       }
     }
   }
+
+  @Test
+  void whenTwoServersFindTheStreamMissingAtOnceOnlyOneClaimsIt() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection a = Nats.connect(nats.url());
+        Connection b = Nats.connect(nats.url());
+        HighWater first = new HighWater(a, "_KEEP.highwater", null);
+        HighWater second = new HighWater(b, "_KEEP.highwater", null)) {
+      StreamKeeper one = new StreamKeeper(a.jetStreamManagement(), CONFIG, first);
+      StreamKeeper other = new StreamKeeper(b.jetStreamManagement(), CONFIG, second);
+
+      assertThat(one.claim()).isTrue();
+      assertThat(other.claim()).as("a second claim would open it a second time, purging what came meanwhile").isFalse();
+      assertThat(other.making(a.jetStreamManagement().getStreamInfo("KEEP"))).isTrue();
+    }
+  }
 }
