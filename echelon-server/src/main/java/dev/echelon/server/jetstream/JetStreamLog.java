@@ -147,12 +147,18 @@ public final class JetStreamLog implements ReplayLog {
     }
   }
 
+  /**
+   * Brings the index up to the stream before a read. While this server is cut off from NATS it
+   * answers from the index as it is (nothing can be acknowledged through it meanwhile); connected
+   * but behind, it says so rather than list less than another server would.
+   */
   private void catchUp() {
     try {
-      index.catchUp(CATCH_UP.toMillis());
+      if (index.catchUp(CATCH_UP.toMillis()) || nc.getStatus() != Connection.Status.CONNECTED) return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    throw ApiException.unavailable("this server's view of the NATS log is behind the stream; retry shortly");
   }
 
   @Override public String backend() {

@@ -44,14 +44,27 @@ final class JetStreamReader implements EventReader {
     tombstonesSeen = index.evicted.count();
     if (afterId == null) {
       startAtLatest();
-    } else if (afterId < 0 || afterId > index.applied()) {
-      resync = "event " + afterId + " is unknown to this log (its stream was replaced or the id is wrong)";
+    } else if (afterId < 0 || afterId > index.highWater() || !caughtUp(index, afterId)) {
+      resync = "event " + afterId + " is unknown to this log (no server handed it out)";
+      startAtLatest();
+    } else if (afterId < index.incarnationFirst()) {
+      resync = "the NATS stream was lost or replaced; what this viewer read before it is gone";
       startAtLatest();
     } else if (afterId + 1 < index.firstSequence() || index.evicted.lost(afterId, filter, 0, 0)) {
       resync = "events after " + afterId + " were removed by the stream's retention limits";
       startAtLatest();
     } else {
       position = afterId;
+    }
+  }
+
+  /** Waits (briefly) for this server's index to reach an id another server handed out a moment ago. */
+  private static boolean caughtUp(StreamIndex index, long id) {
+    try {
+      return id < index.incarnationFirst() || index.awaitApplied(id, 5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -55,6 +55,8 @@ final class StreamIndex implements AutoCloseable {
   private long streamLast;
   /** The stream's last sequence when the index was reset: reads wait until it is rebuilt that far. */
   private long rebuildTo;
+  /** The first id of the stream as it was made again at the last reset (0 before any). */
+  private long incarnationFirst;
   private ZonedDateTime created;
   private volatile int epoch;
   private volatile boolean following;
@@ -165,6 +167,8 @@ final class StreamIndex implements AutoCloseable {
     streamLast = info.getStreamState().getLastSequence();
     applied = first - 1;
     rebuildTo = streamLast;
+    // ids below this belong to the lost stream: a sealed one holds nothing yet and will go on past the high water
+    incarnationFirst = keeper.making(info) ? highWater.get() + 1 : first;
     resets.increment();
     epoch++;
     lost.run();
@@ -252,21 +256,30 @@ final class StreamIndex implements AutoCloseable {
   /**
    * Waits (up to {@code timeoutMillis}) until the index holds everything the stream held when
    * asked, so a read here reflects every append any server acknowledged before it, and a listing
-   * after a reset is not a half-rebuilt one. Returns at once while NATS is away.
+   * after a reset is not a half-rebuilt one. False when it could not: NATS did not answer, or the
+   * index did not get there in time.
    */
   boolean catchUp(long timeoutMillis) throws InterruptedException {
-    if (following) {
-      try {
-        see(keeper.ensure()); // a stream lost a moment ago is not listed from the old index
-      } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
-        // NATS is away: answer from the index as it is
-      }
+    try {
+      see(keeper.ensure()); // a stream lost a moment ago is not listed from the old index
+    } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+      return false;
     }
     long target;
     synchronized (this) {
-      target = Math.max(rebuildTo, following ? streamLast : 0);
+      target = Math.max(rebuildTo, streamLast);
     }
     return awaitApplied(target, timeoutMillis);
+  }
+
+  /** Ids below this were the lost stream's (0 when this server saw no loss). */
+  synchronized long incarnationFirst() {
+    return incarnationFirst;
+  }
+
+  /** The highest id any server is known to have handed out. */
+  long highWater() {
+    return highWater.get();
   }
 
   synchronized long applied() {

@@ -168,6 +168,11 @@ final class History {
     List<Map.Entry<Long, String>> lines = new ArrayList<>();
     for (Push p : pushes) lines.add(Map.entry(p.completeClock(), p.toString()));
     for (Fault f : faults) lines.add(Map.entry(f.clock(), "step " + f.step() + " FAULT " + f.what()));
+    for (Observation o : observations) {
+      StringBuilder b = new StringBuilder("step " + o.step() + " LISTED");
+      o.replays().forEach((id, l) -> b.append(' ').append(id).append("@").append(l.firstEventId()).append(l.received()));
+      lines.add(Map.entry(o.clock(), b.toString()));
+    }
     for (Connection c : connections) {
       lines.add(Map.entry(c.openedClock, c + " opened"));
       for (Event e : c.events) lines.add(Map.entry(e.at(), "  " + c + ": " + e));
