@@ -105,6 +105,36 @@ class JetStreamIT {
   }
 
   @Test
+  void aServerReadingWhileAnotherPushesNeverTakesTheStreamForLost() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));
+        ServerProcess b = new ServerProcess(dir.resolve("b"), env(nats.url(), 1));
+        SseReader onB = new SseReader(b.url("/events"))) {
+      String hash = putWorld(a.url(""));
+      var pushed = new java.util.concurrent.atomic.AtomicInteger();
+      Thread trainer = Thread.ofPlatform().start(() -> {
+        for (int r = 0; r < 20; r++) {
+          for (int i = 0; i < 10; i++) {
+            if (post(a.url("/push"), chunk("busy" + r, hash, i)).status() == 200) pushed.incrementAndGet();
+          }
+        }
+      });
+      // every read checks the stream's identity; messages that arrive while it asks are no loss
+      while (trainer.isAlive()) {
+        assertThat(get(b.url("/replays?limit=1000")).status()).isEqualTo(200);
+        get(b.url("/replays/busy0/chunks/0"));
+      }
+      trainer.join();
+      assertThat(pushed.get()).isEqualTo(200);
+      assertThat(get(a.url("/metrics")).body()).contains("echelon_nats_stream_resets_total 0");
+      assertThat(get(b.url("/metrics")).body()).contains("echelon_nats_stream_resets_total 0");
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < 20 * 12; i++) names.add(onB.next(WAIT).name());
+      assertThat(names).doesNotContain("resync");
+    }
+  }
+
+  @Test
   void twoServersOnOneStreamServeEveryChunkInOrderOnceAndResumeAcrossServers() throws Exception {
     try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
         ServerProcess a = new ServerProcess(dir.resolve("a"), env(nats.url(), 1));

@@ -103,7 +103,7 @@ final class StreamIndex implements AutoCloseable {
         while (!closed && epoch == at) {
           Message m = it.nextMessage(Duration.ofMillis(200));
           if (m != null) {
-            apply(m);
+            apply(m, at);
             progress = System.nanoTime();
           }
           if (reconnects.get() != seen) break; // made again, from where it is
@@ -134,20 +134,28 @@ final class StreamIndex implements AutoCloseable {
 
   /** Checks the stream is still the one this index follows, and what its limits evicted. */
   private void look() throws Exception {
-    see(keeper.ensure());
+    long[] before = asked();
+    see(before, keeper.ensure());
+  }
+
+  /** What the index held just before asking NATS for the stream's info: the info is at least that new. */
+  private synchronized long[] asked() {
+    return new long[] {epoch, applied};
   }
 
   /**
    * Folds in what the stream's info shows: a stream made again (another creation time, or fewer
    * messages than were read) resets the index, evicted messages drop their replays.
    */
-  private synchronized void see(StreamInfo info) {
+  private synchronized void see(long[] asked, StreamInfo info) {
     long first = info.getStreamState().getFirstSequence();
     long last = info.getStreamState().getLastSequence();
     highWater.raise(last);
-    if (!info.getCreateTime().equals(created) || last < applied) {
+    if (asked[0] != epoch) return; // reset meanwhile: this info may predate it
+    // messages applied while the info was on its way are no loss: compare with what was read before asking
+    if (!info.getCreateTime().equals(created) || last < asked[1]) {
       reset(info, !info.getCreateTime().equals(created) ? "it was made again (created " + info.getCreateTime()
-          + ", was " + created + ")" : "it holds up to sequence " + last + ", this server had read " + applied);
+          + ", was " + created + ")" : "it holds up to sequence " + last + ", this server had read " + asked[1]);
       return;
     }
     streamLast = Math.max(streamLast, last);
@@ -193,8 +201,13 @@ final class StreamIndex implements AutoCloseable {
     return applied;
   }
 
-  /** Folds one message's headers in. */
-  synchronized void apply(Message m) {
+  /**
+   * Folds one message's headers in, unless it came from a consumer of an earlier epoch: after a
+   * reset, the old consumer may still hand over a message, which must not move the index past the
+   * ones the rebuild has yet to read.
+   */
+  private synchronized void apply(Message m, int from) {
+    if (from != epoch) return;
     long seq = m.metaData().streamSequence();
     if (seq <= applied) return;
     applied = seq;
@@ -261,7 +274,8 @@ final class StreamIndex implements AutoCloseable {
    */
   boolean catchUp(long timeoutMillis) throws InterruptedException {
     try {
-      see(keeper.ensure()); // a stream lost a moment ago is not listed from the old index
+      long[] before = asked();
+      see(before, keeper.ensure()); // a stream lost a moment ago is not listed from the old index
     } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
       return false;
     }

@@ -251,7 +251,7 @@ final class Checker {
     Set<Integer> held = new TreeSet<>(was.received());
     for (History.Push p : h.pushes) {
       if (p.replay().equals(replay) && p.acknowledged() && p.eventId() >= was.firstEventId() && p.eventId() < next
-          && p.invokeClock() <= gone.clock()) {
+          && p.invokeClock() <= gone.endClock()) {
         held.add(p.index());
       }
     }
@@ -259,10 +259,10 @@ final class Checker {
     long window = complete ? workload.settings().stallMillis() : RECEIVING_MILLIS;
     for (History.Push p : h.pushes) {
       if (!p.replay().equals(replay) || !p.acknowledged() || p.outcome() == History.Outcome.DUPLICATE) continue;
-      if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.invokeClock() > gone.clock()) continue;
-      if (gone.clock() - p.invokeClock() < window) {
+      if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.invokeClock() > gone.endClock()) continue;
+      if (gone.endClock() - p.invokeClock() < window) {
         violations.add("I5 replay " + replay + " (" + (complete ? "complete" : "incomplete") + ", first event "
-            + was.firstEventId() + ") was gone at step " + gone.step() + ", " + (gone.clock() - p.invokeClock())
+            + was.firstEventId() + ") was gone at step " + gone.step() + ", " + (gone.endClock() - p.invokeClock())
             + " ms after " + p + ": retention may not remove a replay that recent, so it removed one still being pushed"
             + " or the acknowledged chunks were lost");
         return;

@@ -101,7 +101,11 @@ final class History {
       long firstEventId) {}
 
   /** What a listing showed at one moment; replays absent from it were not in the archive. */
-  record Observation(int step, long clock, int generation, Map<String, Listed> replays) {}
+  /**
+   * One listing of the archive. It took time: a replay it holds was there at some point from
+   * {@code clock} on; one it lacks was gone by {@code endClock} at the latest.
+   */
+  record Observation(int step, long clock, long endClock, int generation, Map<String, Listed> replays) {}
 
   /** A fault and when it happened. */
   record Fault(int step, long clock, int generationAfter, String what) {}

@@ -29,7 +29,7 @@ final class Runner implements AutoCloseable {
   private final Random random;
   private final Thread observer;
   private volatile boolean observing = true;
-  private int step;
+  private volatile int step;
   private volatile String lastObserveFailure;
 
   Runner(Workload workload, Target target, History history) {
@@ -184,8 +184,11 @@ final class Runner implements AutoCloseable {
     }
   }
 
-  /** Lists the archive as it is now; false when the server did not answer it whole. */
-  boolean observe() {
+  /**
+   * Lists the archive as it is now; false when the server did not answer it whole. One listing at a
+   * time (the observer thread and the steps both list), so they are recorded in the order they saw.
+   */
+  synchronized boolean observe() {
     int generation = target.generation();
     long clock = target.clockMillis();
     Pushers.Answer list = pushers.get(target.url("/replays?limit=1000"));
@@ -215,7 +218,7 @@ final class Runner implements AutoCloseable {
       return false;
     }
     if (target.generation() != generation) return false;
-    history.observations.add(new History.Observation(step, clock, generation, replays));
+    history.observations.add(new History.Observation(step, clock, target.clockMillis(), generation, replays));
     return true;
   }
 
