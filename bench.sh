@@ -15,7 +15,8 @@
 #                                   against the real server, histories/s and the faults injected; --nats: two
 #                                   servers on a real nats-server with NATS's faults; --keep-going: every failing
 #                                   seed, no shrinking; --print: the seed's workload; ECHELON_CHECK_THREADS,
-#                                   ECHELON_CHECK_TIMELINE=1 (a failing history's events), ECHELON_CHECK_LOG=1
+#                                   ECHELON_CHECK_TIMELINE=1 (a failing history's events), ECHELON_CHECK_LOG=1 (server
+#                                   logs), ECHELON_CHECK_LOG=failures (those of failing histories; with _THREADS=1)
 #   ./bench.sh archive [--replays N] [--keep K]
 #                                   start-up over N replays (time, RSS) and retention trimming them to K
 set -euo pipefail

@@ -69,6 +69,9 @@ final class ReplayRecovery {
         rewrite = true;
         pos = ref.end();
       }
+      // a crash leaves unforced bytes readable (a write whose force failed, or whose cut-back did): what
+      // recovery keeps is served from now on, so it is made durable first, as PostgreSQL does after a crash
+      if (fsync) ch.force(false);
       ReplayFile file = new ReplayFile(replayId, dir, pos, fsync, report, storage);
       if (rewrite) {
         try {

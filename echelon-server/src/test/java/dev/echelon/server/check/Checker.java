@@ -21,7 +21,8 @@ import java.util.TreeSet;
  *       same archive whether or not its unforced index files reached the disk;
  *   <li>I7 the chunks a replay holds never shrink, but for records the injector damaged;
  *   <li>I9 the world store agrees with itself and takes a re-upload of a damaged world;
- *   <li>I10 a push answered 5xx stored nothing (its retry is new, not a duplicate), barring a power cut.
+ *   <li>I10 a push answered 5xx stored nothing (its retry is new, not a duplicate), barring a power cut
+ *       or an I/O error the disk could not take back before a restart.
  * </ul>
  */
 final class Checker {
@@ -272,7 +273,8 @@ final class Checker {
 
   /**
    * I10: a "duplicate" needs an earlier attempt that stored the chunk, or might have. On the file
-   * log a 5xx stored nothing; on JetStream a publish whose ack timed out is a 503 that may have.
+   * log a 5xx stored nothing, unless the disk failed to take its write back and the server restarted
+   * before the next push; on JetStream a publish whose ack timed out is a 503 that may have.
    */
   private void duplicates() {
     for (History.Push d : h.pushes) {
@@ -283,7 +285,10 @@ final class Checker {
           continue;
         }
         boolean cutAfter = h.faults.stream().anyMatch(f -> f.what().contains("power cut") && f.clock() >= a.invokeClock());
-        if (a.outcome() != History.Outcome.REFUSED && (a.outcome() != History.Outcome.FAILED || cutAfter || h.sharedLog)) {
+        // an I/O error (500) may also fail to cut the record back off: a restart before the next push finds it whole
+        boolean leftWhole = a.status() == 500 && d.generation() > a.generation();
+        if (a.outcome() != History.Outcome.REFUSED
+            && (a.outcome() != History.Outcome.FAILED || cutAfter || leftWhole || h.sharedLog)) {
           explained = true;
           break;
         }

@@ -199,7 +199,11 @@ public final class HistoryCheck {
         kinds.forEach(i -> byInvariant.merge(i, 1, Integer::sum));
         synchronized (out) {
           out.println("seed " + r.workload().seed() + ": " + kinds + "  e.g. " + r.violations().get(0));
-          if (System.getenv("ECHELON_CHECK_TIMELINE") != null) out.print(r.history().timeline());
+          if (System.getenv("ECHELON_CHECK_TIMELINE") != null) {
+            r.violations().stream().limit(20).forEach(v -> out.println("  " + v));
+            out.print(r.history().timeline());
+          }
+          if (FailureLog.wanted()) out.print(FailureLog.dump());
         }
       }
       if (k % 10 == 0 || k == n) {
@@ -225,6 +229,7 @@ public final class HistoryCheck {
       pool.execute(() -> {
         long k;
         while (!stop.get() && (k = next.getAndIncrement()) < seed + n) {
+          if (threads == 1) FailureLog.clear();
           if (!each.test(backend.run(k))) stop.set(true);
         }
       });
@@ -238,15 +243,21 @@ public final class HistoryCheck {
     }
   }
 
-  /** The servers' own log lines are noise here (every fault is reported); ECHELON_CHECK_LOG=1 shows them. */
+  /**
+   * The servers' own log lines are noise here (every fault is reported); ECHELON_CHECK_LOG=1 shows
+   * them, ECHELON_CHECK_LOG=failures those of failing histories (with ECHELON_CHECK_THREADS=1).
+   */
   static void quietServerLogs() {
+    if (FailureLog.wanted()) {
+      FailureLog.install();
+      return;
+    }
     if (System.getenv("ECHELON_CHECK_LOG") != null) return;
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
     for (var handler : root.getHandlers()) root.removeHandler(handler);
     root.setLevel(java.util.logging.Level.OFF);
   }
 
-  /** Histories run at once: each has its own simulated disk and server, and mostly waits on sockets. */
   /**
    * Histories run at a time (ECHELON_CHECK_THREADS, else one per core; twice that on NATS, whose
    * histories mostly wait for nats-server to come back).

@@ -179,6 +179,29 @@ class LogLifecycleTest {
   }
 
   @Test
+  void aChunkACrashLeftUnforcedIsMadeDurableBeforeItIsServed() throws Exception {
+    SimulatedDisk disk = new SimulatedDisk(1, System::currentTimeMillis);
+    Path at = Path.of("/runs");
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(at), disk.mount(), java.time.InstantSource.system())) {
+      append(log, chunk("a", 0, 3));
+      // chunk 1 is written whole, its force fails, and so does cutting it back off: it is answered 5xx
+      var failing = new java.util.concurrent.atomic.AtomicBoolean();
+      disk.faults((op, path) -> path.endsWith("a/replay.log")
+          && (op == SimulatedDisk.Op.FORCE && failing.compareAndSet(false, true) || op == SimulatedDisk.Op.WRITE && failing.get()));
+      assertThatThrownBy(() -> append(log, chunk("a", 1, 3))).isInstanceOf(UncheckedIOException.class);
+      disk.faults((op, path) -> false);
+      disk.crash(); // kill -9: the page cache keeps the record
+    }
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(at), disk.mount(), java.time.InstantSource.system())) {
+      assertThat(log.chunkIndices("a")).containsExactly(0, 1); // found whole, so it is served (a retry is a duplicate)
+      disk.powerCut(SimulatedDisk.Cut.FORGET_UNFORCED);
+    }
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(at), disk.mount(), java.time.InstantSource.system())) {
+      assertThat(log.chunkIndices("a")).as("a chunk that was listed never vanishes").containsExactly(0, 1);
+    }
+  }
+
+  @Test
   void idsNeverGoBackEvenWhenTheRecordHoldingTheHighestIsLost() throws Exception {
     SimulatedDisk disk = new SimulatedDisk(1, System::currentTimeMillis);
     Path at = Path.of("/runs");
