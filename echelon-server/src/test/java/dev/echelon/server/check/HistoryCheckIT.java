@@ -57,6 +57,28 @@ class HistoryCheckIT {
     }
   }
 
+  @Test
+  @Timeout(600)
+  void historiesOnARealNatsServerKeepEveryInvariant() throws Exception {
+    // four seeds in a row: one runs on a 3-node R3 cluster (HistoryCheck.onCluster)
+    long first = 4 * (1 + (System.currentTimeMillis() / 60_000) % 25_000);
+    List<java.util.concurrent.Future<HistoryCheck.Result>> runs = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(NATS_HISTORIES)) {
+      for (long seed = first; seed < first + NATS_HISTORIES; seed++) {
+        long s = seed;
+        runs.add(pool.submit(() -> HistoryCheck.Backend.NATS.run(s)));
+      }
+    }
+    for (var run : runs) {
+      HistoryCheck.Result r = run.get();
+      assertThat(r.violations()).as("NATS history, seed %d (replay: ./bench.sh check --nats --histories 1 --seed %d)"
+          + "\n%s", r.workload().seed(), r.workload().seed(), r.history().timeline()).isEmpty();
+    }
+  }
+
+  /** NATS histories CI runs, at once: about half a minute each, mostly waiting for nats-server. */
+  static final int NATS_HISTORIES = 4;
+
   /** Process histories CI runs: a JVM starts per restart. */
   static final int PROCESS_HISTORIES = 3;
 
