@@ -120,8 +120,8 @@ final class LogRecovery {
         break;
       } catch (IOException e) {
         if (attempt == READ_ATTEMPTS) {
-          FileReplayLog.report("replay " + id + " cannot be read (" + e.getMessage() + ", " + attempt + " attempts); it is"
-              + " left as it is and not served until a start that can read it");
+          FileReplayLog.report("replay " + id + " cannot be read or made durable (" + e.getMessage() + ", " + attempt
+              + " attempts); it is left as it is and not served until a start that can; check the disk");
           return null;
         }
         try {

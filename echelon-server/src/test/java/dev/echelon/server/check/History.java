@@ -124,10 +124,10 @@ final class History {
   volatile boolean diskFull;
   volatile boolean eioReads;
   volatile boolean eioWrites;
-  /** Counts the times EIO on reads was switched on, so a start-up can tell it overlapped one. */
-  final java.util.concurrent.atomic.AtomicInteger eioReadEpisodes = new java.util.concurrent.atomic.AtomicInteger();
+  /** Counts the times EIO was switched on, so a start-up can tell it overlapped one. */
+  final java.util.concurrent.atomic.AtomicInteger eioEpisodes = new java.util.concurrent.atomic.AtomicInteger();
   /**
-   * Server generations that started while reads failed: recovery may have had to leave a replay
+   * Server generations that started while reads or writes failed: recovery may have had to leave a replay
    * unread (and said so), so it is missing from that generation only.
    */
   final Set<Integer> degraded = Collections.synchronizedSet(new TreeSet<>());

@@ -107,7 +107,7 @@ final class Runner implements AutoCloseable {
         fault(s, () -> target.diskFull(d.full()));
       }
       case Step.Eio e -> {
-        if (e.oneIn() > 0 && !e.writes()) history.eioReadEpisodes.incrementAndGet();
+        if (e.oneIn() > 0) history.eioEpisodes.incrementAndGet();
         history.eioReads = e.oneIn() > 0 && !e.writes();
         history.eioWrites = e.oneIn() > 0 && e.writes();
         fault(s, () -> target.eio(e.writes(), e.oneIn()));

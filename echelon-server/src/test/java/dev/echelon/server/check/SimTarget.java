@@ -77,12 +77,13 @@ class SimTarget implements Target {
   private synchronized void start() {
     while (true) {
       long cuts = disk.powerCuts();
-      int episodes = history.eioReadEpisodes.get();
-      boolean failingReads = history.eioReads;
+      int episodes = history.eioEpisodes.get();
+      boolean failing = history.eioReads || history.eioWrites;
       try {
         server = EchelonServer.start(config(), disk.mount(), clock);
-        if (failingReads || history.eioReads || history.eioReadEpisodes.get() != episodes) {
-          history.degraded.add(generation); // recovery may have had to leave a replay unread, and said so
+        if (failing || history.eioReads || history.eioWrites || history.eioEpisodes.get() != episodes) {
+          // recovery may have had to leave a replay it could not read, cut or force, and said so
+          history.degraded.add(generation);
         }
         if (disk.powerCuts() != cuts) { // the power went during start-up (maybe in a background pass): boot again
           stop(server);
