@@ -260,7 +260,9 @@ final class Checker {
     long window = complete ? workload.settings().stallMillis() : RECEIVING_MILLIS;
     for (History.Push p : h.pushes) {
       if (!p.replay().equals(replay) || !p.acknowledged() || p.outcome() == History.Outcome.DUPLICATE) continue;
-      if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.invokeClock() > gone.endClock()) continue;
+      // only a push answered before the listing began surely reached this incarnation (a later one may have
+      // started the next); the removal came by the listing's end at the latest
+      if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.completeClock() > gone.clock()) continue;
       if (gone.endClock() - p.invokeClock() < window) {
         violations.add("I5 replay " + replay + " (" + (complete ? "complete" : "incomplete") + ", first event "
             + was.firstEventId() + ") was gone at step " + gone.step() + ", " + (gone.endClock() - p.invokeClock())
@@ -286,7 +288,8 @@ final class Checker {
         }
         boolean cutAfter = h.faults.stream().anyMatch(f -> f.what().contains("power cut") && f.clock() >= a.invokeClock());
         // an I/O error (500) may also fail to cut the record back off: a restart before the next push finds it whole
-        boolean leftWhole = a.status() == 500 && d.generation() > a.generation();
+        boolean leftWhole = a.status() == 500 && h.faults.stream().anyMatch(f -> (f.what().equals("restart")
+            || f.what().startsWith("kill")) && f.clock() >= a.invokeClock() && f.clock() <= d.completeClock());
         if (a.outcome() != History.Outcome.REFUSED
             && (a.outcome() != History.Outcome.FAILED || cutAfter || leftWhole || h.sharedLog)) {
           explained = true;

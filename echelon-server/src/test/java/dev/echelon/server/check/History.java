@@ -25,13 +25,18 @@ final class History {
   }
 
   /**
+   * One push attempt.
+   *
    * @param step the workload step it came from (1-based), for the printed history
-   * @param generation the server incarnation it was sent to
+   * @param generation the server incarnation that answered it, or {@link #UNKNOWN_GENERATION} when a
+   *     restart overlapped the attempt (either may have)
    * @param invokeClock the server clock when sent (milliseconds)
    * @param eventId the chunk's event id the answer named, or 0
    */
   record Push(int step, String replay, int index, Integer count, boolean last, int generation, long invokeClock,
       long completeClock, Outcome outcome, int status, long eventId, String detail) {
+    static final int UNKNOWN_GENERATION = -1;
+
     boolean acknowledged() {
       return outcome == Outcome.STORED || outcome == Outcome.DUPLICATE;
     }

@@ -142,7 +142,9 @@ final class Pushers implements AutoCloseable {
         outcome = code >= 500 ? History.Outcome.FAILED : History.Outcome.REFUSED;
         detail = text.length() > 200 ? text.substring(0, 200) : text;
       }
-      p = new History.Push(step, replay, index, count, last, generation, t0, target.clockMillis(), outcome, code, id,
+      // a restart during the attempt leaves open which server answered it
+      int answeredBy = target.generation() == generation ? generation : History.Push.UNKNOWN_GENERATION;
+      p = new History.Push(step, replay, index, count, last, answeredBy, t0, target.clockMillis(), outcome, code, id,
           detail);
     } catch (IOException e) {
       p = new History.Push(step, replay, index, count, last, generation, t0, target.clockMillis(),

@@ -62,7 +62,9 @@ final class StreamChecks {
     Map<Integer, Long> highestBefore = new TreeMap<>();
     long highest = 0;
     List<long[]> seen = new ArrayList<>(); // (generation, id)
-    for (History.Push p : h.pushes) if (p.acknowledged() && p.eventId() > 0) seen.add(new long[] {p.generation(), p.eventId()});
+    for (History.Push p : h.pushes) {
+      if (p.acknowledged() && p.eventId() > 0 && p.generation() > 0) seen.add(new long[] {p.generation(), p.eventId()});
+    }
     for (History.Connection c : h.connections) for (History.Event e : c.events) seen.add(new long[] {c.generation, e.id()});
     seen.sort((a, b) -> Long.compare(a[0], b[0]));
     int i = 0;
@@ -71,7 +73,7 @@ final class StreamChecks {
       highestBefore.put(g, highest);
     }
     for (History.Push p : h.pushes) {
-      if (p.outcome() != History.Outcome.STORED) continue;
+      if (p.outcome() != History.Outcome.STORED || p.generation() == History.Push.UNKNOWN_GENERATION) continue;
       long before = highestBefore.getOrDefault(p.generation(), 0L);
       if (p.eventId() <= before) {
         violation("I3 " + p + " got event id " + p.eventId() + " in server generation " + p.generation()
