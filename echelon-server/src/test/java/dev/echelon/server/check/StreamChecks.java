@@ -49,7 +49,8 @@ final class StreamChecks {
     }
     for (History.Push p : h.pushes) {
       if (!p.acknowledged() || p.eventId() <= 0) continue;
-      History.Event e = new History.Event(p.eventId(), "replay_chunk", p.replay(), p.index(), null, null, 0);
+      History.Event e = new History.Event(p.eventId(), "replay_chunk", p.replay(), p.index(), null, null,
+          p.completeClock()); // stored by the time it was answered
       History.Event known = events.putIfAbsent(p.eventId(), e);
       if (known != null && !same(known, e)) {
         violation("I3 event id " + p.eventId() + " was given to " + p + " but is also " + known);
@@ -187,6 +188,8 @@ final class StreamChecks {
     if (c.run != null) {
       Long zero = chunkZero(e.replay(), start);
       if (zero == null || e.id() < zero) return false; // filed under its run from chunk 0 on
+      // and only while that incarnation lasts: one retention removed may come back without chunk 0, under no run
+      if (!listedSince(e.replay(), start, e.at())) return false;
     }
     return true;
   }
@@ -213,11 +216,20 @@ final class StreamChecks {
   }
 
   /** The id of the replay_start of the incarnation the event belongs to, or -1. */
+  /** The first id of the event's incarnation, as viewers' replay_start events or listings showed it; -1 if unseen. */
   private long startOf(History.Event e) {
+    long start = -1;
     for (History.Event x : events.headMap(e.id(), true).descendingMap().values()) {
-      if (x.name().equals("replay_start") && e.replay().equals(x.replay())) return x.id();
+      if (x.name().equals("replay_start") && e.replay().equals(x.replay())) {
+        start = x.id();
+        break;
+      }
     }
-    return -1;
+    for (History.Observation o : h.observations) { // an incarnation no viewer saw start may still have been listed
+      History.Listed l = o.replays().get(e.replay());
+      if (l != null && l.firstEventId() <= e.id()) start = Math.max(start, l.firstEventId());
+    }
+    return start;
   }
 
   private Long chunkZero(String replay, long start) {
