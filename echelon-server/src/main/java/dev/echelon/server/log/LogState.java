@@ -41,6 +41,8 @@ final class LogState {
   private long ceiling;
   private long tombstoneRecords;
   private long size;
+  /** Whether this process forced the file's name into its directory. */
+  private boolean named;
   /** Set when the state could not be read: every resume older than start-up resyncs. */
   boolean unreadable;
 
@@ -87,7 +89,6 @@ final class LogState {
   }
 
   private void append(List<ByteBuffer> records) throws IOException {
-    boolean created = size == 0 && storage.kind(file) == Storage.Kind.NONE;
     try (FileChannel ch = storage.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       long at = size;
       try {
@@ -105,7 +106,12 @@ final class LogState {
       }
       size = ch.position();
     }
-    if (created && fsync) storage.forceDirectory(file.getParent()); // else a power cut forgets the file, name and all
+    if (!named && fsync) {
+      // else a power cut forgets the file, name and all (it may have been made by an earlier, failed try, or by a
+      // process a crash stopped): once per process, after the first write that reached the disk
+      storage.forceDirectory(file.getParent());
+      named = true;
+    }
   }
 
   /** Rewrites the file to what it means now: the floor, the ceiling and the tombstones kept. */

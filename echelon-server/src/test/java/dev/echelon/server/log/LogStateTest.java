@@ -54,6 +54,22 @@ class LogStateTest {
   }
 
   @Test
+  void aCeilingWrittenAfterAFailedFirstWriteSurvivesAPowerCut() throws Exception {
+    SimulatedDisk disk = new SimulatedDisk(3, System::currentTimeMillis);
+    Path at = Path.of("/runs");
+    Storage first = disk.mount();
+    first.createDirectories(at, true);
+    LogState s = LogState.open(first, at, true, reports::add);
+    disk.capacity(0); // the file is made, its first record does not fit
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.reserve(10)).isInstanceOf(java.io.IOException.class);
+    disk.capacity(1 << 20);
+    s.reserve(10);
+    disk.powerCut(SimulatedDisk.Cut.FORGET_UNFORCED); // the file's name must be forced though an earlier try made it
+    LogState again = LogState.open(disk.mount(), at, true, reports::add);
+    assertThat(again.ceiling()).isGreaterThanOrEqualTo(10 + LogState.BLOCK);
+  }
+
+  @Test
   void aTornLastRecordIsCutAndTheRestKept() throws Exception {
     LogState s = open();
     s.remove(List.of(tombstone(1), tombstone(2)));
