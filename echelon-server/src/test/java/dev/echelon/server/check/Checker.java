@@ -260,6 +260,8 @@ final class Checker {
     long window = complete ? workload.settings().stallMillis() : RECEIVING_MILLIS;
     for (History.Push p : h.pushes) {
       if (!p.replay().equals(replay) || !p.acknowledged() || p.outcome() == History.Outcome.DUPLICATE) continue;
+      // a damaged record takes its time with it: recovery dates the replay by the chunks it still holds
+      if (h.corrupted.contains(History.key(replay, p.index()))) continue;
       // only a push answered before the listing began surely reached this incarnation (a later one may have
       // started the next); the removal came by the listing's end at the latest
       if (p.eventId() < was.firstEventId() || p.eventId() >= next || p.completeClock() > gone.clock()) continue;
