@@ -40,6 +40,7 @@ class SimTarget implements Target {
   /** Power cuts the running incarnation started after. */
   private long handledCuts;
   private volatile boolean closed;
+  private SimulatedDisk snapshot;
   private volatile int eioOneIn;
   private volatile boolean eioWrites;
 
@@ -249,13 +250,19 @@ class SimTarget implements Target {
   }
 
   @Override public Map<String, String> recoveredWithoutIndexes() {
-    SimulatedDisk copy = disk.copy(random.nextLong());
+    SimulatedDisk copy = snapshot().copy(random.nextLong());
     for (String p : copy.tree(RUNS)) if (p.endsWith("/replay.idx")) copy.truncate(Path.of(p), 0);
     return Archive.recovered(copy, clock, config());
   }
 
   @Override public Map<String, String> recoveredWithIndexes() {
-    return Archive.recovered(disk.copy(random.nextLong()), clock, config());
+    return Archive.recovered(snapshot().copy(random.nextLong()), clock, config());
+  }
+
+  /** The disk as it was when first asked: both recoveries start from the same bytes, whatever the server does next. */
+  private synchronized SimulatedDisk snapshot() {
+    if (snapshot == null) snapshot = disk.copy(random.nextLong());
+    return snapshot;
   }
 
   @Override public synchronized void close() {
