@@ -216,20 +216,11 @@ final class StreamChecks {
   }
 
   /** The id of the replay_start of the incarnation the event belongs to, or -1. */
-  /** The first id of the event's incarnation, as viewers' replay_start events or listings showed it; -1 if unseen. */
   private long startOf(History.Event e) {
-    long start = -1;
     for (History.Event x : events.headMap(e.id(), true).descendingMap().values()) {
-      if (x.name().equals("replay_start") && e.replay().equals(x.replay())) {
-        start = x.id();
-        break;
-      }
+      if (x.name().equals("replay_start") && e.replay().equals(x.replay())) return x.id();
     }
-    for (History.Observation o : h.observations) { // an incarnation no viewer saw start may still have been listed
-      History.Listed l = o.replays().get(e.replay());
-      if (l != null && l.firstEventId() <= e.id()) start = Math.max(start, l.firstEventId());
-    }
-    return start;
+    return -1;
   }
 
   private Long chunkZero(String replay, long start) {
