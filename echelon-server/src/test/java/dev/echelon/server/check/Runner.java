@@ -20,6 +20,11 @@ import java.util.TreeSet;
  */
 final class Runner implements AutoCloseable {
   private static final Duration LATE_JOIN_WAIT = Duration.ofSeconds(5);
+  /**
+   * How long servers on a shared log may take to list again after the last restart: a stream lost
+   * just before it is made again within 10 s (a claim its dead maker left is taken over then).
+   */
+  private static final Duration SHARED_LOG_SETTLE = Duration.ofSeconds(20);
 
   private final Workload workload;
   private final Target target;
@@ -236,7 +241,7 @@ final class Runner implements AutoCloseable {
     history.sharedLog = target.sharedLog();
     observing = false;
     observer.join();
-    long until = System.nanoTime() + LATE_JOIN_WAIT.toNanos();
+    long until = System.nanoTime() + (history.sharedLog ? SHARED_LOG_SETTLE : LATE_JOIN_WAIT).toNanos();
     while (!observe()) {
       if (System.nanoTime() > until) {
         history.immediate.add("I6 the server restarted cleanly does not list its archive: " + lastObserveFailure);
