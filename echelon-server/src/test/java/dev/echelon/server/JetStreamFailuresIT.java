@@ -257,6 +257,9 @@ class JetStreamFailuresIT {
         }
         // a server started after the loss builds its index from what the surviving nodes hold
         try (ServerProcess fresh = JetStreamIT.startWhenClusterIsReady(dir.resolve("b"), env(urls, 3))) {
+          // worlds are read from the bucket's leader: a replica that is behind would report one missing
+          assertThat(nc.jetStreamManagement().getStreamInfo("OBJ_ECHELON_WORLDS").getConfiguration().getAllowDirect())
+              .isFalse();
           for (ServerProcess s : new ServerProcess[] {a, fresh}) {
             JsonNode summary = TestServer.parse(get(s.url("/replays/r3")).body());
             assertThat(summary.get("received").toString()).isEqualTo("[0,1,2,3,4,5,6,7,8,9]");

@@ -10,6 +10,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;
 import io.nats.client.api.ObjectStoreConfiguration;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StorageType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.Optional;
  */
 final class ObjectWorldStore implements WorldStore {
   private final io.nats.client.ObjectStoreManagement osm;
+  private final io.nats.client.JetStreamManagement jsm;
   private final ObjectStoreConfiguration config;
   private final ObjectStore bucket;
   private final BoundedCache<String, StoredWorld> cache;
@@ -30,6 +32,7 @@ final class ObjectWorldStore implements WorldStore {
   ObjectWorldStore(Connection nc, String name, int replicas, int cacheMax, long cacheBytes, long maxBytes)
       throws IOException, JetStreamApiException {
     this.osm = nc.objectStoreManagement();
+    this.jsm = nc.jetStreamManagement();
     this.config = ObjectStoreConfiguration.builder(name).storageType(StorageType.File).replicas(replicas)
         .maxBucketSize(maxBytes).build();
     ensureBucket();
@@ -39,12 +42,25 @@ final class ObjectWorldStore implements WorldStore {
 
   /** Makes the bucket when it is missing (at start-up, or after NATS lost its store). */
   private void ensureBucket() throws IOException, JetStreamApiException {
-    if (osm.getBucketNames().contains(config.getBucketName())) return;
-    try {
-      osm.create(config);
-    } catch (JetStreamApiException raced) {
-      // another server made it first
+    if (!osm.getBucketNames().contains(config.getBucketName())) {
+      try {
+        osm.create(config);
+      } catch (JetStreamApiException raced) {
+        // another server made it first
+      }
     }
+    leaderReadsOnly();
+  }
+
+  /**
+   * Object stores allow direct gets, which any replica may answer, one that just restarted and is
+   * behind too: a world it lacks yet would read as missing and skip a replay_start. Worlds are
+   * read once per server (then cached), so they are read from the stream's leader instead.
+   */
+  private void leaderReadsOnly() throws IOException, JetStreamApiException {
+    String stream = "OBJ_" + config.getBucketName();
+    StreamConfiguration sc = jsm.getStreamInfo(stream).getConfiguration();
+    if (sc.getAllowDirect()) jsm.updateStream(StreamConfiguration.builder(sc).allowDirect(false).build());
   }
 
   /**

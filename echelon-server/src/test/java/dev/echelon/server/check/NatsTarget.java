@@ -118,9 +118,8 @@ final class NatsTarget implements Target {
   @Override public synchronized void natsRestart(boolean wipe) {
     try {
       if (nodes.size() == 1) {
-        if (wipe) lossFloor = Math.max(lossFloor, lastSequence());
         restart(nodes.get(0), wipe);
-        awaitStream();
+        awaitStream(wipe);
       } else {
         restart(leader(), wipe); // its peers hold every acknowledged message: nothing may be lost
         awaitReplicasCurrent();
@@ -176,21 +175,39 @@ final class NatsTarget implements Target {
   }
 
   @Override public synchronized void removeStream() {
-    try (Connection nc = connect()) {
-      lossFloor = Math.max(lossFloor, lastSequence());
-      nc.jetStreamManagement().deleteStream("ECHELON");
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot remove the stream: " + e, e);
+    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) { // as an operator would: a busy NATS may time out a request, so try again
+      try (Connection nc = connect()) {
+        nc.jetStreamManagement().deleteStream("ECHELON");
+        break;
+      } catch (io.nats.client.JetStreamApiException e) {
+        if (e.getApiErrorCode() == 10059) break; // not there now: a server is making it again
+        if (System.nanoTime() > end) throw new IllegalStateException("cannot remove the stream: " + e, e);
+      } catch (Exception e) {
+        if (System.nanoTime() > end) throw new IllegalStateException("cannot remove the stream: " + e, e);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
-    awaitStream();
+    awaitStream(true);
   }
 
-  /** Waits until a server made the stream again (within a few seconds), as a removal is followed by pushes. */
-  private void awaitStream() {
+  /**
+   * Waits until a server made the stream again (within a few seconds), as a removal is followed by
+   * pushes. After a loss, what may be lost is exactly what lies below the new stream's first id: it
+   * is made to go on above every id any server handed out, whatever was appended up to the loss.
+   */
+  private void awaitStream(boolean lost) {
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < end) {
       try (Connection nc = connect()) {
-        nc.jetStreamManagement().getStreamInfo("ECHELON");
+        var info = nc.jetStreamManagement().getStreamInfo("ECHELON");
+        if (info.getConfiguration().getSealed()) throw new IllegalStateException("still being made");
+        if (lost) lossFloor = Math.max(lossFloor, info.getStreamState().getFirstSequence() - 1);
         return;
       } catch (Exception notYet) {
         try {
@@ -200,14 +217,6 @@ final class NatsTarget implements Target {
           return;
         }
       }
-    }
-  }
-
-  private long lastSequence() {
-    try (Connection nc = connect()) {
-      return nc.jetStreamManagement().getStreamInfo("ECHELON").getStreamState().getLastSequence();
-    } catch (Exception e) {
-      return Long.MAX_VALUE / 2; // cannot tell: anything before now may be lost
     }
   }
 
