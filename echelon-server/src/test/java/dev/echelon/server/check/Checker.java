@@ -250,13 +250,16 @@ final class Checker {
     long next = successor != null ? successor.firstEventId() : later != null ? later : Long.MAX_VALUE;
     // it may have completed after it was last listed: then the shorter window applies
     Set<Integer> held = new TreeSet<>(was.received());
+    Integer total = was.chunkCount();
     for (History.Push p : h.pushes) {
       if (p.replay().equals(replay) && p.acknowledged() && p.eventId() >= was.firstEventId() && p.eventId() < next
           && p.invokeClock() <= gone.endClock()) {
         held.add(p.index());
+        if (total == null && p.count() != null) total = p.count();
+        if (total == null && p.last()) total = p.index() + 1; // a live replay's final chunk tells its length
       }
     }
-    boolean complete = was.complete() || was.chunkCount() != null && held.size() >= was.chunkCount();
+    boolean complete = was.complete() || total != null && held.size() >= total;
     long window = complete ? workload.settings().stallMillis() : RECEIVING_MILLIS;
     for (History.Push p : h.pushes) {
       if (!p.replay().equals(replay) || !p.acknowledged() || p.outcome() == History.Outcome.DUPLICATE) continue;
