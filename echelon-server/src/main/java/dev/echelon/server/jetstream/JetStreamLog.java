@@ -37,6 +37,8 @@ import java.util.function.Function;
  * reconnects for ever; while NATS is away, appends answer 503 and {@link #available()} is false.
  */
 public final class JetStreamLog implements ReplayLog {
+  /** JetStream's answer to a get of a message the stream does not hold. */
+  private static final int NO_MESSAGE_FOUND = 10037;
   private static final Logger LOG = System.getLogger(JetStreamLog.class.getName());
   /** How long a read waits for this server's index to hold what the stream holds. */
   private static final Duration CATCH_UP = Duration.ofSeconds(5);
@@ -215,8 +217,14 @@ public final class JetStreamLog implements ReplayLog {
         Payload p = payload(stream.getMessage(s));
         if (p == null) throw ApiException.notFound("message " + s + " is not a chunk");
         return p;
-      } catch (JetStreamApiException gone) {
-        throw ApiException.notFound("chunk message " + s + " was removed by the stream's limits");
+      } catch (JetStreamApiException e) {
+        // gone only when NATS says no such message and it lies below the stream's first: any other answer
+        // (an election, a cluster catching up) says nothing about it, and a reader must not skip it
+        if (e.getApiErrorCode() == NO_MESSAGE_FOUND && s < index.firstSequence()) {
+          throw ApiException.notFound("chunk message " + s + " was removed by the stream's limits");
+        }
+        throw ApiException.unavailable("the NATS JetStream log could not read message " + s + " now ("
+            + e.getMessage() + "); retry shortly");
       } catch (IOException e) {
         throw ApiException.unavailable("the NATS JetStream log is unreachable (" + e.getMessage() + "); retry shortly");
       }

@@ -58,6 +58,9 @@ final class StreamIndex implements AutoCloseable {
   /** The first id of the stream as it was made again at the last reset (0 before any). */
   private long incarnationFirst;
   private ZonedDateTime created;
+  /** When the stream was first seen holding less than this index read (0: it is not). */
+  private long shrunkSince;
+  private static final long CONFIRM_LOSS_NANOS = 2_000_000_000L;
   private volatile int epoch;
   private volatile boolean following;
   private volatile boolean closed;
@@ -152,12 +155,21 @@ final class StreamIndex implements AutoCloseable {
     long last = info.getStreamState().getLastSequence();
     highWater.raise(last);
     if (asked[0] != epoch) return; // reset meanwhile: this info may predate it
-    // messages applied while the info was on its way are no loss: compare with what was read before asking
-    if (!info.getCreateTime().equals(created) || last < asked[1]) {
-      reset(info, !info.getCreateTime().equals(created) ? "it was made again (created " + info.getCreateTime()
-          + ", was " + created + ")" : "it holds up to sequence " + last + ", this server had read " + asked[1]);
+    if (!info.getCreateTime().equals(created)) {
+      reset(info, "it was made again (created " + info.getCreateTime() + ", was " + created + ")");
       return;
     }
+    // messages applied while the info was on its way are no loss: compare with what was read before asking
+    if (last < asked[1]) {
+      // a store nats-server is still loading may show less for a moment: a loss is one that lasts
+      long now = System.nanoTime();
+      if (shrunkSince == 0) shrunkSince = now;
+      if (now - shrunkSince < CONFIRM_LOSS_NANOS) return;
+      shrunkSince = 0;
+      reset(info, "it holds up to sequence " + last + ", this server had read " + asked[1]);
+      return;
+    }
+    shrunkSince = 0;
     streamLast = Math.max(streamLast, last);
     if (first > streamFirst) evict(first);
   }
