@@ -92,7 +92,14 @@ class JetStreamIT {
       for (int r = 0; r < 60; r++) { // a trainer pushes through one server, a researcher reads through the other
         String id = "rw" + r;
         int first = r % 2; // every other replay starts with chunk 1, filed under no run
-        assertThat(post(a.url("/push"), chunk(id, hash, first)).status()).isEqualTo(200);
+        Answer pushed = post(a.url("/push"), chunk(id, hash, first));
+        assertThat(pushed.status()).isEqualTo(200);
+        if (r < 10) { // a viewer resuming on b just before that chunk gets it, not a resync
+          long eventId = TestServer.parse(pushed.body()).get("event_id").asLong();
+          try (SseReader resumed = new SseReader(b.url("/events?replay=" + id), String.valueOf(eventId - 1))) {
+            assertThat(resumed.next(WAIT).name()).as("resuming on b after %d", eventId - 1).isEqualTo("replay_chunk");
+          }
+        }
         assertThat(TestServer.parse(get(b.url("/replays?limit=1000")).body()).get("replays").toString())
             .as("listed on b right after a acknowledged %s", id).contains("\"" + id + "\"");
         assertThat(get(b.url("/replays/" + id)).status()).as("found on b right after a acknowledged %s", id)

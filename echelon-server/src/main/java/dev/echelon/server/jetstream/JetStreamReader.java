@@ -44,7 +44,7 @@ final class JetStreamReader implements EventReader {
     tombstonesSeen = index.evicted.count();
     if (afterId == null) {
       startAtLatest();
-    } else if (afterId < 0 || afterId > index.highWater() || !caughtUp(index, afterId)) {
+    } else if (afterId < 0 || !known(index, afterId)) {
       resync = "event " + afterId + " is unknown to this log (no server handed it out)";
       startAtLatest();
     } else if (afterId < index.incarnationFirst()) {
@@ -58,10 +58,14 @@ final class JetStreamReader implements EventReader {
     }
   }
 
-  /** Waits (briefly) for this server's index to reach an id another server handed out a moment ago. */
-  private static boolean caughtUp(StreamIndex index, long id) {
+  /**
+   * Whether some server handed the id out, waiting (briefly) for this server's index to reach one
+   * another server handed out a moment ago.
+   */
+  private static boolean known(StreamIndex index, long id) {
     try {
-      return id < index.incarnationFirst() || index.awaitApplied(id, 5_000);
+      if (id > index.highWater()) index.catchUp(5_000); // what the stream holds now raises the high water
+      return id <= index.highWater() && (id < index.incarnationFirst() || index.awaitApplied(id, 5_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
