@@ -336,6 +336,29 @@ public final class FileReplayLog implements ReplayLog {
   @Override public void close() {
     closed = true;
     retention.close();
+    markCleanShutdown();
     RunsDirLock.release(lock);
+  }
+
+  /**
+   * Tells the next start that nothing needs forcing: every log holds what was acknowledged, forced.
+   * Not when a failed append could not take its bytes back (then the next start forces what it keeps).
+   */
+  private void markCleanShutdown() {
+    if (!options.fsync()) return;
+    for (ReplayState s : replays.values()) {
+      s.lock.lock(); // an append under way finishes first
+      try {
+        if (s.file != null && s.file.unsure()) return;
+      } finally {
+        s.lock.unlock();
+      }
+    }
+    try {
+      storage.replace(options.runsDir().resolve(LogRecovery.CLEAN_SHUTDOWN), "clean\n".getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII), true);
+    } catch (IOException e) {
+      report("cannot mark the shutdown clean (" + e.getMessage() + "); the next start forces every replay log");
+    }
   }
 }

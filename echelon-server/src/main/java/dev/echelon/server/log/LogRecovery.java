@@ -34,6 +34,9 @@ final class LogRecovery {
   record Result(Path dir, LogState state, Trash trash, long lastEventId, ConcurrentHashMap<String, ReplayState> replays,
       List<Path> legacy) {}
 
+  /** Written by a clean shutdown once every replay log is exactly as acknowledged and forced. */
+  static final String CLEAN_SHUTDOWN = "clean-shutdown";
+
   static Result run(FileReplayLog.Options o, Storage storage, java.time.InstantSource clock, EventIndex index,
       ReplayCatalog catalog) {
     Path dir = o.runsDir().resolve("replays");
@@ -43,6 +46,9 @@ final class LogRecovery {
       throw new UncheckedIOException("cannot create the replays folder in ECHELON_RUNS_DIR (" + o.runsDir() + "): "
           + e.getMessage(), e);
     }
+    // a clean shutdown leaves a marker: without it, the last process crashed and what it left unforced is forced now
+    Path clean = o.runsDir().resolve(CLEAN_SHUTDOWN);
+    boolean afterCrash = !storage.exists(clean);
     LogState state = LogState.open(storage, o.runsDir(), o.fsync(), FileReplayLog::report);
     Trash trash = new Trash(storage, dir, o.fsync(), FileReplayLog::report);
     trash.empty(); // what a removal interrupted by a crash left
@@ -72,7 +78,7 @@ final class LogRecovery {
         boolean old = LegacyImport.isLegacy(storage, rdir);
         if (old) legacy.add(rdir); // imported once the log is open; a log it began is recovered first
         if (old && !storage.exists(rdir.resolve(ReplayFile.LOG))) return;
-        ReplayState s = recover(rdir, id, o.fsync(), storage, index, trash, clock);
+        ReplayState s = recover(rdir, id, o.fsync(), afterCrash, storage, index, trash, clock);
         if (s == null) return;
         if (state.tombstones.removed(id, s.firstEventId)) {
           forget(s, index);
@@ -103,6 +109,14 @@ final class LogRecovery {
     if (finished.sum() > 0) {
       LOG.log(Level.INFO, "replay log: finished removing " + finished.sum() + " replays a crash interrupted");
     }
+    if (!afterCrash) {
+      try { // durably, before anything is written: a crash from now on must find no marker
+        storage.deleteIfExists(clean);
+        if (o.fsync()) storage.forceDirectory(o.runsDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove " + clean + " (" + e.getMessage() + "); check ECHELON_RUNS_DIR", e);
+      }
+    }
     if (state.unreadable) state.tombstones.raiseFloor(Math.max(last.get(), state.ceiling()) + 1);
     if (!replays.isEmpty()) {
       LOG.log(Level.INFO, "replay log: recovered " + replays.size() + " replays (" + bytes.sum() / 1_000_000 + " MB, "
@@ -111,12 +125,12 @@ final class LogRecovery {
     return new Result(dir, state, trash, last.get(), replays, List.copyOf(legacy));
   }
 
-  private static ReplayState recover(Path rdir, String id, boolean fsync, Storage storage, EventIndex index,
-      Trash trash, java.time.InstantSource clock) {
+  private static ReplayState recover(Path rdir, String id, boolean fsync, boolean afterCrash, Storage storage,
+      EventIndex index, Trash trash, java.time.InstantSource clock) {
     ReplayRecovery.Recovered r = null;
     for (int attempt = 1; r == null; attempt++) {
       try {
-        r = ReplayRecovery.recover(rdir, id, fsync, FileReplayLog::report, storage);
+        r = ReplayRecovery.recover(rdir, id, fsync, afterCrash, FileReplayLog::report, storage);
         break;
       } catch (IOException e) {
         if (attempt == READ_ATTEMPTS) {

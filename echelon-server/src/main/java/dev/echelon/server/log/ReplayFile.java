@@ -25,6 +25,7 @@ final class ReplayFile {
   private final Consumer<String> report;
   private final Storage storage;
   private long size;
+  private volatile boolean unsure;
   private boolean indexUsable = true;
 
   ReplayFile(String replayId, Path dir, long size, boolean fsync, Consumer<String> report, Storage storage) {
@@ -72,6 +73,11 @@ final class ReplayFile {
     return size;
   }
 
+  /** True while a failed append may have left bytes past the log's length that were not taken back. */
+  boolean unsure() {
+    return unsure;
+  }
+
   /**
    * Appends a record and forces it to disk. On any failure the file is cut back to where it was,
    * so nothing of the failed record can be recovered later.
@@ -93,10 +99,12 @@ final class ReplayFile {
           if (fsync) ch.force(false);
         } catch (IOException again) {
           e.addSuppressed(again);
+          unsure = true; // what the failed write left may be read back after a restart
         }
         throw e;
       }
     }
+    unsure = false; // cut back to its length and forced
     RecordRef ref = new RecordRef(at, RecordFormat.PRELUDE + headerLength + payload.length, headerLength, r);
     size = ref.end();
     appendIndex(ref);

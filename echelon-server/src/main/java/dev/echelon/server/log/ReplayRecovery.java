@@ -26,8 +26,9 @@ final class ReplayRecovery {
   record Recovered(ReplayFile file, List<RecordRef> refs) {}
 
   /** Recovers {@code dir}; null when it holds no replay log or must be refused (reported). */
-  static Recovered recover(Path dir, String replayId, boolean fsync, Consumer<String> report, Storage storage)
-      throws IOException {
+  /** @param afterCrash whether the last process stopped without a clean shutdown (what it kept is then forced) */
+  static Recovered recover(Path dir, String replayId, boolean fsync, boolean afterCrash, Consumer<String> report,
+      Storage storage) throws IOException {
     Path log = dir.resolve(ReplayFile.LOG);
     if (storage.kind(log) != Storage.Kind.FILE) return null;
     storage.deleteIfExists(dir.resolve(ReplayFile.INDEX + ".tmp")); // an index rewrite a crash interrupted
@@ -71,7 +72,8 @@ final class ReplayRecovery {
       }
       // a crash leaves unforced bytes readable (a write whose force failed, or whose cut-back did): what
       // recovery keeps is served from now on, so it is made durable first, as PostgreSQL does after a crash
-      if (fsync) ch.force(false);
+      // (after a clean shutdown there is nothing to force, and 20,000 forces would cost seconds)
+      if (fsync && afterCrash) ch.force(false);
       ReplayFile file = new ReplayFile(replayId, dir, pos, fsync, report, storage);
       if (rewrite) {
         try {

@@ -202,6 +202,22 @@ class LogLifecycleTest {
   }
 
   @Test
+  void aCleanShutdownIsMarkedAndTheMarkIsGoneForGoodOnceTheLogIsOpenAgain() throws Exception {
+    SimulatedDisk disk = new SimulatedDisk(1, System::currentTimeMillis);
+    Path at = Path.of("/runs");
+    Path mark = at.resolve(LogRecovery.CLEAN_SHUTDOWN);
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(at), disk.mount(), java.time.InstantSource.system())) {
+      append(log, chunk("a", 0, 2));
+      assertThat(disk.contents(mark)).as("no mark while it runs").isNull();
+    }
+    assertThat(disk.contents(mark)).as("a clean shutdown is marked").isNotNull();
+    try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(at), disk.mount(), java.time.InstantSource.system())) {
+      disk.powerCut(SimulatedDisk.Cut.FORGET_UNFORCED); // the mark's removal was forced before the log opened
+      assertThat(disk.contents(mark)).as("a crash from now on must find no mark").isNull();
+    }
+  }
+
+  @Test
   void idsNeverGoBackEvenWhenTheRecordHoldingTheHighestIsLost() throws Exception {
     SimulatedDisk disk = new SimulatedDisk(1, System::currentTimeMillis);
     Path at = Path.of("/runs");

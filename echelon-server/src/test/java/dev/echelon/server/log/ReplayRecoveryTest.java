@@ -28,7 +28,7 @@ class ReplayRecoveryTest {
   }
 
   private ReplayRecovery.Recovered recover(Path dir) throws IOException {
-    return ReplayRecovery.recover(dir, dir.getFileName().toString(), true, reports::add, Storage.disk());
+    return ReplayRecovery.recover(dir, dir.getFileName().toString(), true, true, reports::add, Storage.disk());
   }
 
   private static List<Integer> indices(ReplayRecovery.Recovered r) {
