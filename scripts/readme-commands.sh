@@ -10,6 +10,8 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # a server's JVM may still be writing its shutdown files (the clean-shutdown mark) for a moment
+  for _ in 1 2 3 4 5; do rm -rf "$work" 2>/dev/null && return 0; sleep 1; done
   rm -rf "$work"
 }
 trap cleanup EXIT
