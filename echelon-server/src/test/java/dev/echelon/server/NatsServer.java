@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class NatsServer implements AutoCloseable {
   public final int port;
   public final int clusterPort;
+  /** nats-server's monitoring port: {@link #localStream} reads this node's own replica there. */
+  public final int monitorPort;
   private final Path dir;
   private final String name;
   private List<Integer> routes = List.of();
@@ -31,6 +33,7 @@ public final class NatsServer implements AutoCloseable {
     this.name = name;
     this.port = freePort();
     this.clusterPort = freePort();
+    this.monitorPort = freePort();
   }
 
   /** One node of a cluster whose nodes listen for routes on {@code routes}. */
@@ -54,7 +57,7 @@ public final class NatsServer implements AutoCloseable {
       Files.createDirectories(dir);
       StringBuilder conf = new StringBuilder();
       conf.append("server_name: ").append(name).append("\nlisten: 127.0.0.1:").append(port)
-          .append("\nmax_payload: 8MB\njetstream { store_dir: \"").append(dir.resolve("store")).append("\" }\n");
+          .append("\nhttp: 127.0.0.1:").append(monitorPort).append("\nmax_payload: 8MB\njetstream { store_dir: \"").append(dir.resolve("store")).append("\" }\n");
       if (token != null) conf.append("authorization { token: \"").append(token).append("\" }\n");
       if (!routes.isEmpty()) {
         conf.append("cluster { name: echelon-test\n listen: 127.0.0.1:").append(clusterPort).append("\n routes: [\n");
@@ -81,6 +84,33 @@ public final class NatsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * What this node's own copy of a stream holds, {first, last, messages}, from its monitoring
+   * endpoint (in a cluster, the leader's stream info speaks for the group, not for this replica);
+   * null when the node has no copy or does not answer.
+   */
+  public long[] localStream(String stream) {
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + monitorPort
+          + "/jsz?accounts=true&streams=true")).timeout(java.time.Duration.ofSeconds(2)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      int at = body.indexOf("\"name\": \"" + stream + "\"");
+      if (at < 0) return null;
+      return new long[] {number(body, at, "first_seq"), number(body, at, "last_seq"), number(body, at, "messages")};
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static long number(String json, int from, String field) {
+    var m = java.util.regex.Pattern.compile("\"" + field + "\": (\\d+)").matcher(json);
+    return m.find(from) ? Long.parseLong(m.group(1)) : -1;
   }
 
   /** Deletes the node's JetStream store (stop it first): it comes back as if new. */

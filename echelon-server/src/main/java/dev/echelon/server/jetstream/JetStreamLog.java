@@ -102,6 +102,7 @@ public final class JetStreamLog implements ReplayLog {
     sweeper.scheduleWithFixedDelay(() -> worlds.retain(index.worldsInUse(), o.worldRetain()), 1, 10,
         java.util.concurrent.TimeUnit.MINUTES);
     sweeper.scheduleWithFixedDelay(highWater::save, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    sweeper.scheduleWithFixedDelay(highWater::beat, 0, HighWater.BEAT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** Connects to NATS and opens (creating if needed) the stream and the worlds bucket. */

@@ -89,6 +89,7 @@ final class StreamIndex implements AutoCloseable {
     long target = info.getStreamState().getLastSequence();
     thread.start();
     if (!awaitApplied(target, catchUp.toMillis())) {
+      close(); // a start-up that fails leaves no thread behind
       throw new IllegalStateException("the NATS log index did not catch up with " + target + " messages in " + catchUp);
     }
   }

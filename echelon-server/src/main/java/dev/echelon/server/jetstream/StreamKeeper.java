@@ -29,6 +29,8 @@ final class StreamKeeper {
   private final JetStreamManagement jsm;
   private final StreamConfiguration config;
   private final HighWater highWater;
+  /** Set once the stream was seen: from then on, a missing stream was lost, not yet to be made. */
+  private volatile boolean known;
   private java.time.ZonedDateTime makingSeen;
   private long makingSeenAt;
 
@@ -64,6 +66,7 @@ final class StreamKeeper {
       if (e.getApiErrorCode() != STREAM_NOT_FOUND) throw e;
       return create();
     }
+    known = true;
     if (making(info)) {
       if (!abandoned(info)) return info;
       LOG.log(Level.WARNING, "the JetStream stream " + config.getName() + " was left half made (since "
@@ -80,6 +83,23 @@ final class StreamKeeper {
     return info;
   }
 
+  /**
+   * Whether a stream this server followed is still missing a moment later. nats-server removes a
+   * deleted stream's files after it forgets the name: a stream made again at once can have its new
+   * files removed under it (seen with 2.9.10 after a {@code nats stream rm}), leaving a stream that
+   * lists messages it cannot read.
+   */
+  private boolean stillMissing() throws IOException, JetStreamApiException, InterruptedException {
+    Thread.sleep(GRACE.toMillis());
+    try {
+      jsm.getStreamInfo(config.getName());
+      return false;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != STREAM_NOT_FOUND) throw e;
+      return true;
+    }
+  }
+
   /** Makes the stream sealed; false when another server did first (its sealed subject differs from ours). */
   boolean claim() throws IOException {
     try {
@@ -91,6 +111,7 @@ final class StreamKeeper {
   }
 
   private StreamInfo create() throws IOException, JetStreamApiException, InterruptedException {
+    if (known && !stillMissing()) return jsm.getStreamInfo(config.getName());
     if (!claim()) return jsm.getStreamInfo(config.getName()); // another server is making it: use theirs
     // the stream is claimed; servers still reconnecting to a NATS that just came back answer the ask by then
     boolean interrupted = false;

@@ -101,7 +101,7 @@ final class LogRecovery {
     }
     legacy.sort(null);
     try {
-      trash.force(); // the folders recovery kept may be entries a crash left unforced
+      if (afterCrash) trash.force(); // the folders recovery kept may be entries a crash left unforced
       trash.settle();
     } catch (IOException e) {
       FileReplayLog.report("cannot force the replays folder (" + e.getMessage() + "); removals are finished at the next start");

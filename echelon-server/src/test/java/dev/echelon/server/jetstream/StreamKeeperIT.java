@@ -28,6 +28,7 @@ class StreamKeeperIT {
         Connection fresh = Nats.connect(nats.url());
         HighWater handedOut = new HighWater(other, "_KEEP.highwater", null);
         HighWater knowsNothing = new HighWater(fresh, "_KEEP.highwater", null)) {
+      other.flush(java.time.Duration.ofSeconds(2)); // its subscription is in place
       handedOut.raise(40); // the other server acknowledged id 40 before the stream was lost
       StreamKeeper keeper = new StreamKeeper(fresh.jetStreamManagement(), CONFIG, knowsNothing);
 
@@ -50,6 +51,8 @@ class StreamKeeperIT {
         HighWater first = new HighWater(a, "_KEEP.highwater", null);
         HighWater second = new HighWater(b, "_KEEP.highwater", null);
         HighWater asking = new HighWater(c, "_KEEP.highwater", null)) {
+      a.flush(java.time.Duration.ofSeconds(2)); // their subscriptions are in place
+      b.flush(java.time.Duration.ofSeconds(2));
       first.raise(7);
       second.raise(12);
       asking.raise(9);
@@ -57,6 +60,65 @@ class StreamKeeperIT {
 
       assertThat(asking.everywhere()).isEqualTo(12);
       assertThat(first.get()).as("answering changes nothing").isEqualTo(7);
+    }
+  }
+
+  @Test
+  void anAskWaitsForAServerHeardFromLatelyThatIsStillReconnecting() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection a = Nats.connect(nats.url());
+        Connection watch = Nats.connect(nats.url());
+        HighWater asking = new HighWater(a, "_KEEP.highwater", null)) {
+      Connection b = Nats.connect(nats.url());
+      HighWater before = new HighWater(b, "_KEEP.highwater", null, "server-b");
+      before.raise(10);
+      before.beat();
+      await(() -> asking.peers() == 1);
+      before.raise(40); // acknowledged after its last beat
+      b.close(); // then cut off, no goodbye: the asker still counts on it
+      var asks = watch.subscribe("_KEEP.highwater");
+      watch.flush(java.time.Duration.ofSeconds(2));
+
+      var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return asking.everywhere();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThat(asks.nextMessage(java.time.Duration.ofSeconds(5))).as("the first ask").isNotNull();
+      try (Connection back = Nats.connect(nats.url()); // the same server, reconnected after the first ask
+          HighWater again = new HighWater(back, "_KEEP.highwater", null, "server-b")) {
+        again.raise(40);
+        assertThat(answer.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(40);
+      }
+    }
+  }
+
+  @Test
+  void aServerThatSaidGoodbyeIsNotWaitedFor() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection a = Nats.connect(nats.url());
+        Connection b = Nats.connect(nats.url());
+        HighWater asking = new HighWater(a, "_KEEP.highwater", null)) {
+      HighWater leaving = new HighWater(b, "_KEEP.highwater", null);
+      leaving.raise(5);
+      leaving.beat();
+      await(() -> asking.peers() == 1);
+      leaving.close();
+      await(() -> asking.peers() == 0);
+      long start = System.nanoTime();
+      assertThat(asking.everywhere()).isEqualTo(5);
+      assertThat(System.nanoTime() - start).as("no wait for a server gone")
+          .isLessThan(HighWater.ASK_MAX.toNanos() / 2);
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) throw new AssertionError("condition not met within 10 s");
+      Thread.sleep(20);
     }
   }
 
