@@ -40,6 +40,8 @@ const state = {
   pathShown: false,
   pathAt: 0, // when the path was last recomputed (ms)
   screenshots: 0,
+  /** @type {?string} a linked replay being opened, or not found: live replays wait behind it */
+  linked: null,
 };
 const timeline = new Timeline($('markers'), (frame) => { setPlaying(false); userTookControl(); seekFrame(frame); });
 const entities = new EntityPanel((id) => select(id));
@@ -59,6 +61,8 @@ function show(r) {
   }
   state.replay = r;
   state.pending = null;
+  state.linked = null;
+  $('missing').classList.add('hidden');
   state.time = 0;
   state.lastFrame = -1;
   state.selected = null;
@@ -102,7 +106,7 @@ const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(run
     for (const known of [state.replay, state.pending]) if (known && known.id === data.replay_id) return; // a catch-up repeat
     const r = new Replay(data);
     state.replaysSeen++;
-    if (!state.replay || state.followLive) {
+    if ((!state.replay && !state.linked) || state.followLive) {
       show(r);
     } else {
       state.pending = r;
@@ -178,6 +182,7 @@ function setFollow(on) {
 
 /** Keeps the URL naming what is on screen (replay, time, mech), so it can be shared or reloaded. */
 function syncUrl() {
+  if (state.linked) return; // the link stays as given until something else is shown
   const next = new URLSearchParams(location.search);
   if (state.replay && !state.followLive) {
     next.set('replay', state.replay.id);
@@ -247,6 +252,15 @@ $('follow').onchange = (e) => {
   state.followLive = e.target.checked;
   if (state.followLive && state.pending) show(state.pending);
 };
+$('missing-live').onclick = () => {
+  state.linked = null;
+  $('missing').classList.add('hidden');
+  state.followLive = true;
+  $('follow').checked = true;
+  if (state.pending) show(state.pending); else openLatest();
+  syncUrl();
+};
+$('missing-library').onclick = () => toggleLibrary();
 $('notice-jump').onclick = () => {
   state.followLive = true;
   $('follow').checked = true;
@@ -422,7 +436,18 @@ setInterval(() => {
 // deep links: ?replay=ID[&t=SECONDS][&mech=ID] opens that replay there, paused
 const wanted = params.get('replay');
 if (wanted) {
-  openArchived(wanted, false).then(() => {
+  state.linked = wanted;
+  state.followLive = false;
+  $('follow').checked = false;
+  openArchived(wanted, false).then((failed) => {
+    if (failed && state.linked === wanted) {
+      $('missing-text').textContent = failed.status === 404
+        ? `Replay ${wanted} is not in the archive: it may have been removed by retention, or the link is mistyped.`
+        : `Replay ${wanted} could not be opened: ${failed.message}`;
+      $('missing').classList.remove('hidden');
+      $('empty').classList.add('hidden');
+      return;
+    }
     const r = state.replay;
     if (!r || r.id !== wanted) return;
     const t = Number(params.get('t'));
@@ -464,6 +489,7 @@ window.echelon = {
     url: location.search,
     camera: scene.camera.position.toArray().map((c) => Math.round(c * 100) / 100),
     notice: !$('notice').classList.contains('hidden'),
+    missing: $('missing').classList.contains('hidden') ? null : $('missing-text').textContent,
     run: state.replay && state.replay.run ? runNameOf(state.replay.run) : null,
     info: $('replay-info').textContent,
   }),

@@ -38,7 +38,7 @@ export async function loadReplay(id, sink, cancelled) {
 async function json(url) {
   const res = await fetch(url);
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.detail || `${url}: HTTP ${res.status}`);
+  if (!res.ok) throw Object.assign(new Error(body.detail || `${url}: HTTP ${res.status}`), { status: res.status });
   return body;
 }
 

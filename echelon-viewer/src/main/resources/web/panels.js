@@ -6,7 +6,8 @@ const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 /**
  * @param {{state: any, show: (r: Replay) => void, progress: (r: Replay) => void, runFilter: string}} app
- * @returns {{openArchived: (id: string, live: boolean) => Promise<void>, openLatest: () => Promise<void>,
+ * @returns {{openArchived: (id: string, live: boolean) => Promise<?{status?: number, message: string}>,
+ *            openLatest: () => Promise<void>,
  *            toggleLibrary: () => void}}
  */
 export function initPanels(app) {
@@ -18,12 +19,14 @@ let loadToken = 0;
 /**
  * Shows a replay from the archive; chunks still being pushed keep arriving live.
  * @param {string} id @param {boolean} live follow live replays after this one
+ * @returns {Promise<?{status?: number, message: string}>} null once shown, else why not
  */
 async function openArchived(id, live) {
   const token = ++loadToken;
   state.followLive = live;
   $('follow').checked = live;
   let target = null;
+  let failed = null;
   await loadReplay(id, {
     onStart(start) {
       target = state.replay && state.replay.id === id ? state.replay : new Replay(start);
@@ -35,7 +38,11 @@ async function openArchived(id, live) {
     onEnd() {
       if (target) { target.end(); hud.progress(target); }
     },
-  }, () => token !== loadToken).catch((err) => { $('replay-info').textContent = 'library: ' + err.message; });
+  }, () => token !== loadToken).catch((err) => {
+    failed = err;
+    $('replay-info').textContent = 'library: ' + err.message;
+  });
+  return failed;
 }
 
 async function openLatest() {

@@ -99,6 +99,31 @@ class ViewerAnalysisIT {
   }
 
   @Test
+  void aDeepLinkToAReplayNotInTheArchiveSaysSoKeepsTheLinkAndDoesNotSwitchToALiveOne() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      b.driver.get(s.url("/?replay=doesnotexist&t=12"));
+      await(b, "the message", Duration.ofSeconds(60), () -> state(b).get("missing") != null
+          && "connected".equals(state(b).get("connection")));
+      assertThat((String) state(b).get("missing")).contains("doesnotexist").contains("not in the archive")
+          .contains("retention");
+      assertThat(b.driver.findElement(By.id("missing")).isDisplayed()).isTrue();
+
+      s.pushReplay("live1", hash, (ArrayNode) replay.get("frames"), 100); // a trainer goes on meanwhile
+      await(b, "the new-replay notice", Duration.ofSeconds(20), () -> Boolean.TRUE.equals(state(b).get("notice")));
+      assertThat(state(b).get("replayId")).as("nothing else is shown in its place").isNull();
+      assertThat((String) state(b).get("url")).contains("replay=doesnotexist").contains("t=12");
+      b.screenshot("viewer-deep-link-missing");
+
+      b.driver.findElement(By.id("missing-live")).click();
+      await(b, "live replay", Duration.ofSeconds(20), () -> "live1".equals(state(b).get("replayId")));
+      assertThat(state(b).get("missing")).isNull();
+      assertThat((String) state(b).get("url")).doesNotContain("doesnotexist");
+    }
+  }
+
+  @Test
   void aDeepLinkOpensTheReplayAtThatTimeWithTheMechSelected() throws Exception {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
     try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
