@@ -20,10 +20,12 @@ import java.util.Locale;
 public final class Cli {
   static final String USAGE = """
       usage: echelon push FILE... [--server URL] [--token TOKEN]
+             echelon pull REPLAY_ID [-o FILE] [--server URL]
              echelon demo [--server URL] [--token TOKEN] [--replays N] [--speed X] [--seed N]
              echelon COMMAND --help
 
         push   send replay files in the simulator's {"world", "frames"} format (.json or .json.gz)
+        pull   download a replay from the server as such a file (.json.gz)
         demo   a synthetic trainer that streams live matches to the server
         --server defaults to $ECHELON_SERVER or http://127.0.0.1:8090; --token to $ECHELON_PUSH_TOKEN
       """;
@@ -37,6 +39,16 @@ public final class Cli {
         --server URL    the Echelon server (default $ECHELON_SERVER or http://127.0.0.1:8090)
         --token TOKEN   the server's ECHELON_PUSH_TOKEN, if it has one (default $ECHELON_PUSH_TOKEN)
       exit status: 0 all pushed, 1 some failed, 2 usage error
+      """;
+  static final String PULL_USAGE = """
+      usage: echelon pull REPLAY_ID [-o FILE] [--server URL] [--token TOKEN]
+
+        Downloads a replay the server holds as the simulator's own {"world", "frames"} file,
+        gzipped, to run it again, share it, or push it to another server.
+
+        -o FILE         where to write it (default REPLAY_ID.json.gz in this folder)
+        --server, --token as for push
+      exit status: 0 written, 1 failed (the server does not have it, or cannot be reached), 2 usage error
       """;
   static final String DEMO_USAGE = """
       usage: echelon demo [--server URL] [--token TOKEN] [--replays N] [--speed X] [--seed N]
@@ -75,6 +87,7 @@ public final class Cli {
     double speed = 1.0;
     long seed = System.nanoTime();
     List<String> files = new ArrayList<>();
+    String output = null;
     EchelonClient.Builder b;
     try {
       for (int i = 1; i < args.length; i++) {
@@ -88,6 +101,7 @@ public final class Cli {
           case "--replays" -> replays = number(value(args, ++i, "--replays"), "--replays");
           case "--speed" -> speed = Double.parseDouble(value(args, ++i, "--speed"));
           case "--seed" -> seed = number(value(args, ++i, "--seed"), "--seed");
+          case "-o", "--output" -> output = value(args, ++i, args[i - 1]);
           default -> {
             if (args[i].startsWith("--")) throw new IllegalArgumentException("unknown option " + args[i] + " for " + command);
             files.add(args[i]);
@@ -96,6 +110,10 @@ public final class Cli {
       }
       if (!(speed > 0)) throw new IllegalArgumentException("--speed must be > 0, got " + speed);
       if (command.equals("demo") && !files.isEmpty()) throw new IllegalArgumentException("demo takes no files");
+      if (command.equals("pull") && files.size() != 1) {
+        throw new IllegalArgumentException("pull takes one replay id, got " + files.size());
+      }
+      if (output != null && !command.equals("pull")) throw new IllegalArgumentException("-o is for pull");
       b = EchelonClient.builder().baseUrl(server).token(token);
     } catch (IllegalArgumentException e) {
       err.println("echelon: " + e.getMessage());
@@ -103,24 +121,25 @@ public final class Cli {
       return 2;
     }
     if (command.equals("demo")) return new Demo(b, replays, speed, seed, out, err).run();
-    return push(b, server, files, out, err);
+    if (command.equals("pull")) return pull(b, files.get(0), output, out, err);
+    return push(b, files, out, err);
   }
 
   private static String usage(String command) {
     return switch (command) {
       case "push" -> PUSH_USAGE;
       case "demo" -> DEMO_USAGE;
+      case "pull" -> PULL_USAGE;
       default -> null;
     };
   }
 
-  private static int push(EchelonClient.Builder b, String server, List<String> files, PrintStream out, PrintStream err) {
+  private static int push(EchelonClient.Builder b, List<String> files, PrintStream out, PrintStream err) {
     if (files.isEmpty()) {
       err.println("echelon: push needs at least one replay file");
       err.print(PUSH_USAGE);
       return 2;
     }
-    String viewer = server.endsWith("/") ? server : server + "/";
     int failed = 0;
     try (EchelonClient client = b.build()) {
       for (String f : files) {
@@ -143,7 +162,7 @@ public final class Cli {
           out.printf(Locale.ROOT, "%s: replay %s, %d frames in %d chunks, %.1f MB sent in %.1f s%s%n", f,
               s.replayId(), s.frames(), s.chunks(), s.bytes() / 1e6, s.elapsed().toMillis() / 1000.0,
               s.worldUploaded() ? " (world uploaded)" : " (world already on the server)");
-          out.println("  watch it: " + viewer + "?replay=" + s.replayId());
+          out.println("  watch it: " + s.viewerUrl());
         } catch (IOException | IllegalArgumentException e) {
           err.println("echelon: " + f + ": " + e.getMessage());
           failed++;
@@ -155,6 +174,23 @@ public final class Cli {
       }
     }
     return failed == 0 ? 0 : 1;
+  }
+
+  private static int pull(EchelonClient.Builder b, String id, String output, PrintStream out, PrintStream err) {
+    Path file = Path.of(output != null ? output : id + ".json.gz");
+    try (EchelonClient client = b.build()) {
+      long t0 = System.nanoTime();
+      long bytes = client.pull(id, file);
+      out.printf(Locale.ROOT, "%s: replay %s, %.1f MB in %.1f s%n", file, id, bytes / 1e6,
+          (System.nanoTime() - t0) / 1e9);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("echelon: " + e.getMessage());
+      return 2;
+    } catch (EchelonException e) {
+      err.println("echelon: pull " + id + ": " + e.getMessage());
+      return 1;
+    }
   }
 
   static void progress(PrintStream err, String name, int chunk, int count, long bytes, long t0) {

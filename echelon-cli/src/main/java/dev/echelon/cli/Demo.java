@@ -37,6 +37,7 @@ final class Demo {
         ObjectNode run = Json.mapper().createObjectNode().put("kind", "demo").put("name", "demo")
             .put("update", n).put("global_step", (long) n * 4096);
         LiveStream stream = client.openStream(arena.world, meta, run);
+        out.println("demo: match " + (n + 1) + " started: watch it at " + stream.viewerUrl());
         int frames = 0;
         long t0 = System.nanoTime();
         while (!match.over()) {

@@ -44,6 +44,41 @@ class CliIT {
     }
   }
 
+  @Test
+  void pullWritesAStoredReplayBackAsTheFileItWasPushedFrom() throws Exception {
+    Path file = dir.resolve("replay.json.gz");
+    try (InputStream in = TestServer.class.getResourceAsStream("/fixtures/replay-20x20-seed0.json.gz")) {
+      Files.copy(in, file);
+    }
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(dir.resolve("runs"))) {
+      Run pushed = cli("push", file.toString(), "--server", s.url(""));
+      assertThat(pushed.code()).as(pushed.err()).isZero();
+      String id = pushed.out().replaceAll("(?s).*\\?replay=([A-Za-z0-9_-]+).*", "$1");
+
+      Path back = dir.resolve("back.json.gz");
+      Run pulled = cli("pull", id, "-o", back.toString(), "--server", s.url(""));
+      assertThat(pulled.code()).as(pulled.err()).isZero();
+      assertThat(pulled.out()).startsWith(back + ": replay " + id);
+      JsonNode got;
+      try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(back))) {
+        got = TestServer.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      assertThat(got.get("world")).isEqualTo(replay.get("world"));
+      assertThat(got.get("frames")).isEqualTo(replay.get("frames"));
+
+      Run missing = cli("pull", "gone", "-o", dir.resolve("gone.json.gz").toString(), "--server", s.url(""));
+      assertThat(missing.code()).isEqualTo(1);
+      assertThat(missing.err()).contains("pull gone").contains("HTTP 404").contains("not in the archive");
+      assertThat(dir.resolve("gone.json.gz")).doesNotExist();
+      try (var left = Files.list(dir)) {
+        assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+      }
+      assertThat(cli("pull").code()).isEqualTo(2);
+      assertThat(cli("pull", "a", "b").err()).contains("pull takes one replay id, got 2");
+    }
+  }
+
   /** Runs the command line; returns exit status, stdout and stderr. */
   private record Run(int code, String out, String err) {}
 
@@ -109,6 +144,8 @@ class CliIT {
       assertThat(code).as(err.toString()).isZero();
       assertThat(out.toString()).contains("match 1 streamed");
       SseReader.Event start = viewer.next(Duration.ofSeconds(10));
+      assertThat(out.toString()).contains("match 1 started: watch it at " + s.url("/") + "?replay="
+          + start.json().get("replay_id").asText());
       JsonNode world = start.json().get("world");
       assertThat(world.get("size").toString()).isEqualTo("[64,64,16]");
       assertThat(world.get("walls").size()).isGreaterThan(4096);

@@ -81,7 +81,16 @@ final class ChunkPusher {
     counters.bytes.add(sent[0]);
     counters.sent.increment();
     return new PushSummary(replay.replayId, world.hash(), uploaded, ranges.size(), frames.size(), sent[0],
-        Duration.ofNanos(System.nanoTime() - t0));
+        Duration.ofNanos(System.nanoTime() - t0), viewerUrl(replay.replayId));
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  /** The viewer page that opens a replay on this server. */
+  String viewerUrl(String replayId) {
+    return transport.base().newBuilder().addQueryParameter("replay", replayId).build().toString();
   }
 
   /** Sends one chunk; re-uploads the world once if the server has lost it. */

@@ -103,6 +103,45 @@ public final class EchelonClient implements AutoCloseable {
         + " you passed)", e);
   }
 
+  /**
+   * Downloads a stored replay as the simulator's own gzipped {@code {"world", "frames"}} file, to
+   * run it again, share it, or push it elsewhere. The file appears only once it is whole. Throws
+   * {@link EchelonException} (404 when the server no longer has the replay).
+   *
+   * @return the bytes written
+   */
+  public long pull(String replayId, java.nio.file.Path file) {
+    Objects.requireNonNull(file, "file");
+    if (replayId == null || !dev.echelon.core.Chunk.isValidReplayId(replayId)) {
+      throw new IllegalArgumentException("replay id must be 1..64 of [A-Za-z0-9_-], got " + replayId);
+    }
+    java.nio.file.Path dir = file.toAbsolutePath().getParent();
+    java.nio.file.Path part = null;
+    try {
+      part = java.nio.file.Files.createTempFile(dir, file.getFileName().toString(), ".part");
+      long n;
+      try (var out = java.nio.file.Files.newOutputStream(part)) {
+        n = pusher.transport().download("replays/" + replayId + "/file", out);
+      }
+      java.nio.file.Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return n;
+    } catch (java.io.IOException e) {
+      throw new EchelonException("cannot write " + file + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EchelonException("interrupted while pulling replay " + replayId, e);
+    } finally {
+      if (part != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(part);
+        } catch (java.io.IOException ignored) {
+          // a leftover .part file, named as such
+        }
+      }
+    }
+  }
+
   /** Starts a live replay of the episode now being played on {@code world}. */
   public LiveStream openStream(Object world, Object meta) {
     return openStream(world, meta, pusher.defaultRun());

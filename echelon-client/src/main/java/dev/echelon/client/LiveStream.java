@@ -50,6 +50,11 @@ public final class LiveStream implements AutoCloseable {
     return replayId;
   }
 
+  /** The viewer page that follows this replay, live while it streams. */
+  public String viewerUrl() {
+    return client.pusher().viewerUrl(replayId);
+  }
+
   /** Adds a frame; serialises it now (so later mutation is safe) and sends a chunk when one is full. */
   public LiveStream addFrame(Object frame) {
     if (closed) throw new IllegalStateException("stream " + replayId + " is closed");
@@ -109,7 +114,7 @@ public final class LiveStream implements AutoCloseable {
       if (last) {
         client.counters().sent.increment();
         done.complete(new PushSummary(replayId, world.hash(), uploaded, index + 1, frames, sentBytes,
-            Duration.ofNanos(System.nanoTime() - startNanos)));
+            Duration.ofNanos(System.nanoTime() - startNanos), client.pusher().viewerUrl(replayId)));
       }
     } catch (EchelonException e) {
       giveUp(e.getMessage());

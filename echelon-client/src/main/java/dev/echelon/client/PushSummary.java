@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param frames frames sent
  * @param bytes bytes on the wire (compressed)
  * @param elapsed wall time from the first request to the last answer
+ * @param viewerUrl the viewer page that opens this replay, to print or log beside the training step
  */
-public record PushSummary(
-    String replayId, String worldHash, boolean worldUploaded, int chunks, long frames, long bytes, Duration elapsed) {}
+public record PushSummary(String replayId, String worldHash, boolean worldUploaded, int chunks, long frames, long bytes,
+    Duration elapsed, String viewerUrl) {}

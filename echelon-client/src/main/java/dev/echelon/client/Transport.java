@@ -66,6 +66,45 @@ final class Transport {
     }
   }
 
+  /**
+   * Streams the body of {@code GET path} into {@code out}, retrying as {@link #call} does until the
+   * first byte is written; returns the bytes written.
+   */
+  long download(String path, java.io.OutputStream out) throws InterruptedException {
+    Request request = request(path).build();
+    Duration backoff = initialBackoff;
+    String last = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        counters.retries.increment();
+        Thread.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+      }
+      long written = 0;
+      try (Response r = http.newCall(request).execute()) {
+        int code = r.code();
+        if (code >= 500 || code == 429 || code == 408) {
+          last = "HTTP " + code + " " + detail(r.body().bytes());
+          continue;
+        }
+        if (code >= 300) {
+          throw new EchelonException(code, detail(r.body().bytes()) + " (GET " + request.url() + ")");
+        }
+        byte[] buffer = new byte[1 << 16];
+        var in = r.body().byteStream();
+        for (int n; (n = in.read(buffer)) > 0; written += n) out.write(buffer, 0, n);
+        return written;
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted during " + request.url());
+        if (written > 0) throw new EchelonException(0, "the download of " + request.url() + " broke off after "
+            + written + " bytes: " + e.getMessage());
+        last = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+    }
+    throw new EchelonException(0, "gave up on GET " + request.url() + " after " + maxAttempts + " attempts; last error: "
+        + last + ". Is the Echelon server running at " + base + "?");
+  }
+
   private Request.Builder request(String path) {
     Request.Builder b = new Request.Builder().url(base.resolve(path));
     if (token != null) b.header("Authorization", "Bearer " + token);

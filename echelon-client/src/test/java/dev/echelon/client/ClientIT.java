@@ -39,6 +39,7 @@ class ClientIT {
       assertThat(summary.chunks()).isEqualTo(2);
       assertThat(summary.frames()).isEqualTo(185);
       assertThat(summary.worldUploaded()).isTrue();
+      assertThat(summary.viewerUrl()).isEqualTo(s.url("/") + "?replay=" + r.replayId());
       assertThat(viewer.replayFrames(r.replayId(), WAIT)).isEqualTo(replay.get("frames"));
       assertThat(client.stats().replaysSent()).isEqualTo(1);
       assertThat(client.stats().bytesSent()).isPositive();
@@ -171,6 +172,7 @@ class ClientIT {
       PushSummary summary = stream.finished().get(15, TimeUnit.SECONDS);
       assertThat(summary.frames()).isEqualTo(25);
       assertThat(summary.chunks()).isEqualTo(3);
+      assertThat(summary.viewerUrl()).isEqualTo(stream.viewerUrl()).endsWith("?replay=" + stream.replayId());
     }
   }
 

@@ -72,4 +72,29 @@ class ChunkDownloadIT {
       }
     }
   }
+
+  @Test
+  void aReplayDownloadsAsTheSimulatorsOwnFileWithItsWorldAndEveryFrameInOrder() throws Exception {
+    var replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    var frames = (com.fasterxml.jackson.databind.node.ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs)) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("whole", hash, frames, 37); // chunks of 37 frames: the last one shorter
+
+      try (Response file = s.http.newCall(new Request.Builder().url(s.url("/replays/whole/file")).build()).execute()) {
+        assertThat(file.code()).isEqualTo(200);
+        assertThat(file.header("Content-Type")).isEqualTo("application/gzip");
+        assertThat(file.header("Content-Disposition")).isEqualTo("attachment; filename=\"whole.json.gz\"");
+        int chunks = (frames.size() + 36) / 37;
+        assertThat(file.header("X-Echelon-Chunks")).isEqualTo(chunks + "/" + chunks);
+        var got = TestServer.parse(new String(new GZIPInputStream(file.body().byteStream()).readAllBytes(),
+            StandardCharsets.UTF_8));
+        assertThat(got.get("world")).isEqualTo(replay.get("world"));
+        assertThat(got.get("frames")).isEqualTo(frames);
+      }
+      assertThat(s.get("/replays/nothere/file").status()).isEqualTo(404);
+      assertThat(s.get("/replays/nothere/file").json().get("detail").asText()).contains("not in the archive");
+      assertThat(s.get("/replays/bad$id/file").status()).isEqualTo(400);
+    }
+  }
 }

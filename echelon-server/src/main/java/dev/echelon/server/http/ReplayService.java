@@ -35,7 +35,8 @@ final class ReplayService implements HttpService {
   }
 
   @Override public void routing(HttpRules rules) {
-    rules.get("/", this::list).get("/{id}", this::one).get("/{id}/chunks/{index}", this::chunk);
+    rules.get("/", this::list).get("/{id}", this::one).get("/{id}/chunks/{index}", this::chunk)
+        .get("/{id}/file", this::file);
   }
 
   private void list(ServerRequest req, ServerResponse res) {
@@ -114,6 +115,24 @@ final class ReplayService implements HttpService {
     } catch (IOException e) {
       // the answer was under way: the client left, or the disk failed mid-read; either way the connection is cut
       LOG.log(System.Logger.Level.INFO, "chunk " + index + " of replay " + id + " was cut short: " + e.getMessage());
+    }
+  }
+
+  /** The replay as the simulator's own gzipped file ({@link ReplayDownload}). */
+  private void file(ServerRequest req, ServerResponse res) {
+    String id = id(req);
+    ReplaySummary r = log.catalog().find(id)
+        .orElseThrow(() -> ApiException.notFound("replay " + id + " is not in the archive"));
+    var world = log.worlds().find(r.worldRef()).orElseThrow(() -> ApiException.notFound("the world " + r.worldRef()
+        + " of replay " + id + " is not stored; PUT it at /worlds/" + r.worldRef() + " again"));
+    List<Integer> chunks = log.chunkIndices(id);
+    res.header(HeaderNames.CONTENT_TYPE, "application/gzip");
+    res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + ReplayDownload.fileName(id) + "\"");
+    res.header("X-Echelon-Chunks", chunks.size() + "/" + (r.chunkCount() == null ? "?" : r.chunkCount()));
+    try (OutputStream out = res.outputStream()) {
+      ReplayDownload.write(log, id, world, chunks, out);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.INFO, "the file of replay " + id + " was cut short: " + e.getMessage());
     }
   }
 
