@@ -76,6 +76,18 @@ public final class HistoryCheck {
   }
 
   /** Whether a NATS history runs on a 3-node R3 cluster (its NATS faults then hit the stream's leader). */
+  /** Where a harness failure came from: its first frames in our code. */
+  static String where(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (StackTraceElement f : e.getStackTrace()) {
+      if (!f.getClassName().startsWith("dev.echelon")) continue;
+      b.append(" at ").append(f.getClassName().replaceAll(".*\\.", "")).append('.').append(f.getMethodName())
+          .append(':').append(f.getLineNumber());
+      if (b.length() > 300) break;
+    }
+    return b.toString();
+  }
+
   static boolean onCluster(long seed) {
     return Math.floorMod(seed, 4) == 3;
   }
@@ -234,7 +246,7 @@ public final class HistoryCheck {
           try {
             r = backend.run(k);
           } catch (RuntimeException e) { // the harness itself failed (say, NATS would not answer it): say so, go on
-            r = new Result(Workload.random(k, backend.faults), List.of("HARNESS " + e), new History(), 0);
+            r = new Result(Workload.random(k, backend.faults), List.of("HARNESS " + e + where(e)), new History(), 0);
           }
           if (!each.test(r)) stop.set(true);
         }

@@ -111,7 +111,7 @@ final class Pushers implements AutoCloseable {
       try {
         f.get();
       } catch (Exception e) {
-        history.immediate.add("HARNESS the workload failed: " + e);
+        history.immediate.add("HARNESS the workload failed: " + e + HistoryCheck.where(e.getCause() != null ? e.getCause() : e));
       }
     }
   }

@@ -49,7 +49,7 @@ final class Runner implements AutoCloseable {
         try {
           observe();
         } catch (RuntimeException e) {
-          history.immediate.add("HARNESS the observer failed: " + e);
+          history.immediate.add("HARNESS the observer failed: " + e + HistoryCheck.where(e));
           return;
         }
         try {
