@@ -42,7 +42,14 @@ const state = {
   screenshots: 0,
   /** @type {?string} a linked replay being opened, or not found: live replays wait behind it */
   linked: null,
+  /** @type {number} when following live: the time (ms, rAF clock) the result card gives way to the next match */
+  resultUntil: 0,
 };
+/** How long a finished match's result stays up before following live moves on. */
+const RESULT_MS = 4000;
+/** Following live, a live replay this far (s) behind its edge skips to near it; half this far plays faster. */
+const JUMP_LAG_S = 20;
+const EDGE_S = 3;
 const timeline = new Timeline($('markers'), (frame) => { setPlaying(false); userTookControl(); seekFrame(frame); });
 const entities = new EntityPanel((id) => select(id));
 
@@ -62,6 +69,8 @@ function show(r) {
   state.replay = r;
   state.pending = null;
   state.linked = null;
+  state.resultUntil = 0;
+  $('result').classList.add('hidden');
   $('missing').classList.add('hidden');
   state.time = 0;
   state.lastFrame = -1;
@@ -106,10 +115,11 @@ const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(run
     for (const known of [state.replay, state.pending]) if (known && known.id === data.replay_id) return; // a catch-up repeat
     const r = new Replay(data);
     state.replaysSeen++;
-    if ((!state.replay && !state.linked) || state.followLive) {
+    if ((!state.replay && !state.linked) || (state.followLive && watchedToEnd(state.replay))) {
       show(r);
     } else {
-      state.pending = r;
+      state.pending = r; // following live, it comes once this match has been played to its end
+      $('notice-text').textContent = state.followLive ? 'next match started: it plays after this one' : 'new replay started';
       $('notice').classList.remove('hidden');
     }
   },
@@ -140,6 +150,36 @@ const panels = initPanels({ state, show, progress: (r) => hud.progress(r), runFi
 const { openArchived, openLatest, toggleLibrary } = panels;
 
 // --- playback -------------------------------------------------------------------------------
+
+/**
+ * Whether following live may leave this replay now: it was played to its end, or its trainer has
+ * sent nothing for half a minute.
+ * @param {?Replay} r
+ */
+function watchedToEnd(r) {
+  if (!r) return true;
+  if (!r.complete) return Date.now() - r.lastDataAt > 30_000;
+  return !r.frames.length || state.time >= r.duration() - 0.05;
+}
+
+/** Shows how the match on screen ended: winner in team colour, the rule, scores and kills. */
+function showResult(r) {
+  const o = r.outcome();
+  if (!o) return;
+  const title = $('result-title');
+  title.className = o.winner || '';
+  const name = (/** @type {string} */ team) => team.charAt(0).toUpperCase() + team.slice(1);
+  title.textContent = o.winner ? `${name(o.winner)} wins` : 'Draw';
+  const how = o.rule === 'zone' ? `by zone points: ${o.toWin} reached at ${o.at.toFixed(1)} s`
+    : o.rule === 'elimination' ? `by elimination at ${o.at.toFixed(1)} s` : `time-out after ${o.duration.toFixed(1)} s`;
+  const teams = [...new Set([...Object.keys(o.scores), ...Object.keys(o.kills), ...Object.keys(o.alive)])].sort();
+  const each = (/** @type {(t: string) => string} */ f) => teams.map((t) => `${t} ${f(t)}`).join(' · ');
+  const lines = [how];
+  if (Object.keys(o.scores).length) lines.push(`zone points ${each((t) => (o.scores[t] || 0).toFixed(1))} of ${o.toWin}`);
+  lines.push(`kills ${each((t) => String(o.kills[t] || 0))}`, `alive at the end ${each((t) => String(o.alive[t] || 0))}`);
+  $('result-detail').textContent = lines.join('\n');
+  $('result').classList.remove('hidden');
+}
 
 function seekFrame(index) {
   const r = state.replay;
@@ -384,8 +424,27 @@ function tick(now) {
       scene.resetView(Object.values(r.frames[0].mechs || {}).filter((m) => Array.isArray(m.pos)).map((m) => m.pos));
     }
     const duration = r.duration();
-    if (state.playing) state.time = Math.min(duration, state.time + dt * state.speed);
-    if (state.playing && state.time >= duration && r.complete && state.pending && state.followLive) show(state.pending);
+    let rate = state.speed;
+    if (state.followLive && state.playing) { // keep up with the stream rather than drift behind it
+      const lag = duration - state.time;
+      if (!r.complete && lag > JUMP_LAG_S) {
+        state.time = duration - EDGE_S; // the past stays a scrub away
+        state.lastFrame = r.indexAt(r.frames[0].t + state.time) - 1;
+        effects.clear();
+      } else if (lag > JUMP_LAG_S / 2 && (!r.complete || state.pending)) {
+        rate = state.speed * 1.5;
+      }
+    }
+    if (state.playing) state.time = Math.min(duration, state.time + dt * rate);
+    const atEnd = r.complete && state.time >= duration - 0.05;
+    if (atEnd && $('result').classList.contains('hidden')) {
+      showResult(r);
+      if (state.followLive) state.resultUntil = now + RESULT_MS;
+    } else if (!atEnd && !$('result').classList.contains('hidden')) {
+      $('result').classList.add('hidden'); // scrubbed back into the match
+      state.resultUntil = 0;
+    }
+    if (atEnd && state.followLive && state.pending && now >= state.resultUntil) show(state.pending);
     const i = currentIndex();
     const a = r.frames[i];
     const b = r.frames[Math.min(i + 1, r.frames.length - 1)];
@@ -490,6 +549,8 @@ window.echelon = {
     camera: scene.camera.position.toArray().map((c) => Math.round(c * 100) / 100),
     notice: !$('notice').classList.contains('hidden'),
     missing: $('missing').classList.contains('hidden') ? null : $('missing-text').textContent,
+    result: $('result').classList.contains('hidden') ? null
+      : `${$('result-title').textContent}\n${$('result-detail').textContent}`,
     run: state.replay && state.replay.run ? runNameOf(state.replay.run) : null,
     info: $('replay-info').textContent,
   }),

@@ -91,6 +91,7 @@ export class Hud {
     }
     box.classList.remove('hidden');
     const win = objective.zone_score_to_win || 1;
+    $('score-label').textContent = `zone points, ${win} to win`;
     for (const team of ['blue', 'red']) {
       const s = objective.zone_score[team] || 0;
       $('score-' + team).style.width = Math.min(100, (100 * s) / win) + '%';

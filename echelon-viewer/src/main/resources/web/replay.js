@@ -76,6 +76,57 @@ export class Replay {
   }
 
   /**
+   * How the match went, from the frames so far: the winner and the rule that decided it (the
+   * earlier of a team's zone score reaching zone_score_to_win and a team left with no mech alive;
+   * else none, by time-out), final zone scores and kills per team.
+   * @returns {?{winner: ?string, rule: string, at: number, scores: Object<string, number>,
+   *             toWin: ?number, kills: Object<string, number>, alive: Object<string, number>, duration: number}}
+   */
+  outcome() {
+    const f = this.frames;
+    if (!f.length) return null;
+    const t0 = f[0].t;
+    /** @type {Object<string, string>} */
+    const teamOf = {};
+    /** @type {Object<string, number>} */
+    const kills = {};
+    /** @type {?{winner: string, rule: string, at: number}} */
+    let decided = null;
+    for (const frame of f) {
+      for (const [id, m] of Object.entries(frame.mechs || {})) if (m && m.team) teamOf[id] = m.team;
+      for (const e of frame.events || []) {
+        if (e.type !== 'kill') continue;
+        const team = teamOf[e.shooter];
+        if (team) kills[team] = (kills[team] || 0) + 1;
+      }
+      if (decided) continue;
+      const obj = frame.objective || {};
+      const toWin = obj.zone_score_to_win;
+      const scores = obj.zone_score || {};
+      const reached = Object.keys(scores).filter((k) => toWin != null && scores[k] >= toWin);
+      if (reached.length === 1) {
+        decided = { winner: reached[0], rule: 'zone', at: frame.t - t0 };
+        continue;
+      }
+      /** @type {Object<string, number>} */
+      const alive = {};
+      for (const m of Object.values(frame.mechs || {})) if (m && m.team) alive[m.team] = (alive[m.team] || 0) + (m.alive ? 1 : 0);
+      const standing = Object.keys(alive).filter((k) => alive[k] > 0);
+      if (Object.keys(alive).length > 1 && standing.length === 1) {
+        decided = { winner: standing[0], rule: 'elimination', at: frame.t - t0 };
+      }
+    }
+    const last = f[f.length - 1];
+    /** @type {Object<string, number>} */
+    const alive = {};
+    for (const m of Object.values(last.mechs || {})) if (m && m.team) alive[m.team] = (alive[m.team] || 0) + (m.alive ? 1 : 0);
+    const obj = last.objective || {};
+    return { winner: decided ? decided.winner : null, rule: decided ? decided.rule : 'time-out',
+      at: decided ? decided.at : this.duration(), scores: { ...(obj.zone_score || {}) },
+      toWin: obj.zone_score_to_win ?? null, kills, alive, duration: this.duration() };
+  }
+
+  /**
    * Index of the last frame with t <= time (binary search).
    * @param {number} time
    */

@@ -92,7 +92,7 @@ class ViewerAnalysisIT {
       key(b, "\uE00C"); // Escape
       assertThat(state(b).get("helpShown")).isEqualTo(false);
       key(b, "s");
-      await(b, "screenshot", Duration.ofSeconds(5), () -> num(b, "screenshots") == 1);
+      await(b, "screenshot", Duration.ofSeconds(15), () -> num(b, "screenshots") == 1);
       key(b, "\uE00C");
       assertThat(state(b).get("selected")).isNull();
     }
@@ -165,6 +165,8 @@ class ViewerAnalysisIT {
       await(b, "score shown", Duration.ofSeconds(30), () -> b.driver.findElement(By.id("score")).isDisplayed());
       String empty = "{\"replay_id\":\"empty\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,\"chunk_count\":1,\"frames\":[]}";
       assertThat(s.post("/push", empty).status()).isEqualTo(200);
+      await(b, "the next match waiting", Duration.ofSeconds(20), () -> "empty".equals(state(b).get("pendingId")));
+      b.driver.findElement(By.id("notice-jump")).click(); // rather than watch "full" to its end
       await(b, "empty replay", Duration.ofSeconds(20), () -> "empty".equals(state(b).get("replayId")));
       await(b, "score hidden", Duration.ofSeconds(5), () -> !b.driver.findElement(By.id("score")).isDisplayed());
       assertThat(b.driver.findElement(By.id("time")).getText()).isEqualTo("0.0 s / 0.0 s");

@@ -124,6 +124,9 @@ class ViewerIT {
       for (int i = 0; i < 20; i++) {
         String id = "r" + i;
         s.pushReplay(id, i % 2 == 0 ? first : secondHash, frames, 100);
+        await(b, id + " arrived", Duration.ofSeconds(30), () -> id.equals(state(b).get("replayId"))
+            || id.equals(state(b).get("pendingId")));
+        if (id.equals(state(b).get("pendingId"))) b.js("document.getElementById('notice-jump').click()"); // skip ahead
         await(b, id, Duration.ofSeconds(30), () -> id.equals(state(b).get("replayId")) && Boolean.TRUE.equals(state(b).get("complete")));
         if (i == 1) {
           baseline = settledInfo(b);
@@ -147,6 +150,58 @@ class ViewerIT {
   /** Used JS heap after a full GC (Chromium with --expose-gc and precise memory info). */
   static long heap(Browser b) {
     return ((Number) b.js("window.gc(); window.gc(); return performance.memory.usedJSHeapSize")).longValue();
+  }
+
+  @Test
+  void followingLivePlaysEachMatchToItsEndShowsTheResultThenMovesOn() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = (ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      b.driver.get(s.url("/"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("speed"))).selectByValue("8");
+      s.pushReplay("match1", hash, frames, 40);
+      await(b, "match 1", Duration.ofSeconds(20), () -> "match1".equals(state(b).get("replayId"))
+          && Boolean.TRUE.equals(state(b).get("complete")));
+      s.pushReplay("match2", hash, frames, 40); // the trainer is on to the next match already
+
+      await(b, "match 2 waiting", Duration.ofSeconds(20), () -> "match2".equals(state(b).get("pendingId")));
+      assertThat(state(b).get("replayId")).as("match 1 is not left before its end").isEqualTo("match1");
+      assertThat(((Number) state(b).get("time")).doubleValue()).isLessThan(45.9);
+      // the fixture: blue's zone score reaches 15 at 16.25 s; kills blue 5, red 4; one blue mech alive at 46 s
+      await(b, "the result", Duration.ofSeconds(30), () -> state(b).get("result") != null);
+      assertThat((String) state(b).get("result")).startsWith("Blue wins").contains("by zone points: 15 reached at 16.3 s")
+          .contains("zone points blue 20.7 · red 2.2 of 15").contains("kills blue 5 · red 4")
+          .contains("alive at the end blue 1 · red 0");
+      assertThat(state(b).get("replayId")).isEqualTo("match1");
+      assertThat(b.driver.findElement(By.id("score-label")).getText()).isEqualTo("zone points, 15 to win");
+      b.screenshot("viewer-match-result");
+      await(b, "match 2", Duration.ofSeconds(20), () -> "match2".equals(state(b).get("replayId")));
+      assertThat(state(b).get("result")).isNull();
+    }
+  }
+
+  @Test
+  void aViewerThatJoinsAMatchLongUnderWayStartsNearItsLiveEdge() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = (ArrayNode) replay.get("frames");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      String head = "{\"replay_id\":\"underway\",\"world_ref\":\"" + hash + "\",\"chunk_count\":4,\"chunk_index\":";
+      for (int i = 0; i < 3; i++) { // 150 frames, 37 s of the match, before the page opens
+        ArrayNode part = frames.arrayNode();
+        for (int f = i * 50; f < (i + 1) * 50; f++) part.add(frames.get(f));
+        assertThat(s.post("/push", head + i + ",\"frames\":" + part + "}").status()).isEqualTo(200);
+      }
+      b.driver.get(s.url("/"));
+      await(b, "the match so far", Duration.ofSeconds(60), () -> "underway".equals(state(b).get("replayId"))
+          && ((Number) state(b).get("frames")).intValue() == 150);
+      // playing from its start would take half a minute to get there
+      await(b, "near the live edge", Duration.ofSeconds(5), () -> ((Number) state(b).get("time")).doubleValue() > 30);
+      assertThat(state(b).get("followLive")).isEqualTo(true);
+      assertThat(state(b).get("playing")).isEqualTo(true);
+    }
   }
 
   @Test
