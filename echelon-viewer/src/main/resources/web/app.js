@@ -44,6 +44,8 @@ const state = {
   linked: null,
   /** @type {number} when following live: the time (ms, rAF clock) the result card gives way to the next match */
   resultUntil: 0,
+  /** @type {?Replay} the replay whose end the result card was decided for */
+  resultFor: null,
 };
 /** How long a finished match's result stays up before following live moves on. */
 const RESULT_MS = 4000;
@@ -70,6 +72,7 @@ function show(r) {
   state.pending = null;
   state.linked = null;
   state.resultUntil = 0;
+  state.resultFor = null;
   $('result').classList.add('hidden');
   $('missing').classList.add('hidden');
   state.time = 0;
@@ -162,10 +165,14 @@ function watchedToEnd(r) {
   return !r.frames.length || state.time >= r.duration() - 0.05;
 }
 
-/** Shows how the match on screen ended: winner in team colour, the rule, scores and kills. */
+/**
+ * Shows how the match on screen ended: winner in team colour, the rule, scores and kills; false
+ * when its frames name no teams (nothing to tell).
+ * @param {Replay} r
+ */
 function showResult(r) {
   const o = r.outcome();
-  if (!o) return;
+  if (!o || !Object.keys(o.alive).length) return false;
   const title = $('result-title');
   title.className = o.winner || '';
   const name = (/** @type {string} */ team) => team.charAt(0).toUpperCase() + team.slice(1);
@@ -179,6 +186,7 @@ function showResult(r) {
   lines.push(`kills ${each((t) => String(o.kills[t] || 0))}`, `alive at the end ${each((t) => String(o.alive[t] || 0))}`);
   $('result-detail').textContent = lines.join('\n');
   $('result').classList.remove('hidden');
+  return true;
 }
 
 function seekFrame(index) {
@@ -437,11 +445,12 @@ function tick(now) {
     }
     if (state.playing) state.time = Math.min(duration, state.time + dt * rate);
     const atEnd = r.complete && state.time >= duration - 0.05;
-    if (atEnd && $('result').classList.contains('hidden')) {
-      showResult(r);
-      if (state.followLive) state.resultUntil = now + RESULT_MS;
-    } else if (!atEnd && !$('result').classList.contains('hidden')) {
-      $('result').classList.add('hidden'); // scrubbed back into the match
+    if (atEnd && state.resultFor !== r) {
+      state.resultFor = r;
+      if (showResult(r) && state.followLive) state.resultUntil = now + RESULT_MS;
+    } else if (!atEnd && state.resultFor === r) {
+      state.resultFor = null; // scrubbed back into the match
+      $('result').classList.add('hidden');
       state.resultUntil = 0;
     }
     if (atEnd && state.followLive && state.pending && now >= state.resultUntil) show(state.pending);

@@ -6,11 +6,25 @@
  *            started_at: number, updated_at: number}} ReplaySummary
  */
 
-/** @returns {Promise<ReplaySummary[]>} newest first */
-export async function listReplays(limit = 50) {
-  const res = await fetch(`/replays?limit=${limit}`);
-  if (!res.ok) throw new Error(`cannot list replays: HTTP ${res.status}`);
-  return (await res.json()).replays;
+/**
+ * Newest first, of one run when {@code run} is given.
+ * @param {number} limit @param {string} [run]
+ * @returns {Promise<ReplaySummary[]>}
+ */
+export async function listReplays(limit = 50, run = '') {
+  return (await searchReplays({ limit: String(limit), ...(run ? { run } : {}) })).replays;
+}
+
+/**
+ * One page of a search of the archive (GET /replays with filters, sort and cursor).
+ * @param {Object<string, string>} params
+ * @returns {Promise<{replays: ReplaySummary[], next_cursor: ?string}>}
+ */
+export async function searchReplays(params) {
+  const res = await fetch(`/replays?${new URLSearchParams(params)}`);
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.detail || `cannot list replays: HTTP ${res.status}`);
+  return body;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The library panel and the run picker: browse the archive, open any replay, follow one run.
 import { Replay } from './replay.js';
-import { listReplays, loadReplay, age } from './library.js';
+import { listReplays, searchReplays, loadReplay, age } from './library.js';
 
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
@@ -46,21 +46,39 @@ async function openArchived(id, live) {
 }
 
 async function openLatest() {
-  const [latest] = await listReplays(100).then((all) => all.filter((r) => !runFilter || runNameOf(r.run) === runFilter))
-    .catch(() => []);
+  const [latest] = await listReplays(1, runFilter).catch(() => []);
   if (latest) await openArchived(latest.replay_id, true);
 }
 
-async function refreshLibrary() {
+/** @type {?string} the cursor of the next page of the library's search, null when it is all shown */
+let nextCursor = null;
+let pagesShown = 0;
+
+/** The library's search as GET /replays parameters: the box, the order, completeness and the run followed. */
+function searchParams() {
+  /** @type {Object<string, string>} */
+  const p = { limit: '50', sort: $('library-sort').value };
+  const q = $('library-q').value.trim();
+  if (q) p.q = q;
+  if ($('library-complete').value) p.complete = $('library-complete').value;
+  if (runFilter) p.run = runFilter;
+  return p;
+}
+
+/** @param {boolean} more append the next page rather than start again */
+async function refreshLibrary(more = false) {
   const list = $('library-list');
-  let replays;
+  let page;
   try {
-    replays = (await listReplays(100)).filter((r) => !runFilter || runNameOf(r.run) === runFilter);
+    page = await searchReplays(more && nextCursor ? { ...searchParams(), cursor: nextCursor } : searchParams());
   } catch (err) {
     list.replaceChildren(Object.assign(document.createElement('li'), { textContent: err.message }));
     return;
   }
-  list.replaceChildren(...replays.map((r) => {
+  nextCursor = page.next_cursor;
+  pagesShown = more ? pagesShown + 1 : 1;
+  $('library-more').classList.toggle('hidden', !nextCursor);
+  const rows = page.replays.map((r) => {
     const li = document.createElement('li');
     li.dataset.replayId = r.replay_id;
     if (state.replay && state.replay.id === r.replay_id) li.classList.add('current');
@@ -71,13 +89,23 @@ async function refreshLibrary() {
     const title = document.createElement('div');
     title.append(badge, r.replay_id);
     const sub = Object.assign(document.createElement('div'), { className: 'sub' });
-    sub.textContent = [run && `run ${run}`, ...meta, `${r.frames} frames`,
+    const update = r.run && r.run.update != null ? `update ${r.run.update}` : null;
+    sub.textContent = [run && `run ${run}`, update, ...meta, `${r.frames} frames`,
       `${r.chunks_received}/${r.chunk_count ?? '?'} chunks`, age(r.updated_at)].filter(Boolean).join(' · ');
     li.append(title, sub);
     li.onclick = () => openArchived(r.replay_id, false);
     return li;
-  }));
+  });
+  if (more) list.append(...rows);
+  else list.replaceChildren(...(rows.length ? rows : [Object.assign(document.createElement('li'),
+    { className: 'empty', textContent: 'no replay matches' })]));
 }
+
+let typing = 0;
+$('library-q').oninput = () => { clearTimeout(typing); typing = setTimeout(() => refreshLibrary(), 250); };
+$('library-sort').onchange = () => refreshLibrary();
+$('library-complete').onchange = () => refreshLibrary();
+$('library-more').onclick = () => refreshLibrary(true);
 
 async function refreshRuns() {
   const picker = $('run-picker');
@@ -108,7 +136,8 @@ function toggleLibrary() {
 $('library-toggle').onclick = toggleLibrary;
 $('library-close').onclick = toggleLibrary;
 $('library-live').onclick = () => openLatest();
-setInterval(() => { if (!$('library').classList.contains('hidden')) refreshLibrary(); }, 5000);
+// the first page refreshes itself; once the user paged on, the list stays as it is
+setInterval(() => { if (!$('library').classList.contains('hidden') && pagesShown <= 1) refreshLibrary(); }, 5000);
 
 
   return { openArchived, openLatest, toggleLibrary };

@@ -205,6 +205,41 @@ class ViewerIT {
   }
 
   @Test
+  void theLibrarySearchesTheArchiveAndPagesOn() throws Exception {
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String world = s.putSmallWorld();
+      for (int i = 0; i < 52; i++) {
+        String map = i % 10 == 3 ? "desert" : "arena";
+        assertThat(s.post("/push", "{\"replay_id\":\"lib" + i + "\",\"world_ref\":\"" + world + "\",\"chunk_index\":0,"
+            + "\"chunk_count\":" + (i == 13 ? 2 : 1) + ",\"meta\":{\"map\":\"" + map + "\"},\"run\":{\"name\":\"lab\","
+            + "\"update\":" + i + "},\"frames\":[{\"t\":0},{\"t\":0.25}]}").status()).isEqualTo(200);
+      }
+      b.driver.get(s.url("/"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      b.driver.findElement(By.id("library-toggle")).click();
+      await(b, "a page of 50", Duration.ofSeconds(10), () -> rows(b).size() == 50);
+      assertThat(b.driver.findElement(By.id("library-more")).isDisplayed()).isTrue();
+      b.js("document.getElementById('library-more').click()");
+      await(b, "all 52", Duration.ofSeconds(10), () -> rows(b).size() == 52);
+      assertThat(b.driver.findElement(By.id("library-more")).isDisplayed()).isFalse();
+
+      b.driver.findElement(By.id("library-q")).sendKeys("DESERT");
+      await(b, "the desert replays", Duration.ofSeconds(10), () -> rows(b).equals(List.of("lib43", "lib33", "lib23",
+          "lib13", "lib3")));
+      assertThat(b.driver.findElement(By.id("library-list")).getText()).contains("run lab · update 43");
+      new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("library-complete"))).selectByValue("false");
+      await(b, "the incomplete one", Duration.ofSeconds(10), () -> rows(b).equals(List.of("lib13")));
+      b.screenshot("viewer-library-search");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> rows(Browser b) {
+    return (List<String>) b.js("return [...document.querySelectorAll('#library-list li[data-replay-id]')]"
+        + ".map((li) => li.dataset.replayId)");
+  }
+
+  @Test
   void aViewerOpenedMidReplaySeesItAtOnceAndTheLibraryOpensOlderReplays() throws Exception {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
     ArrayNode frames = (ArrayNode) replay.get("frames");

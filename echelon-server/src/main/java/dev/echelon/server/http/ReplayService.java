@@ -40,18 +40,14 @@ final class ReplayService implements HttpService {
   }
 
   private void list(ServerRequest req, ServerResponse res) {
-    int limit = intParam(req, "limit", 50, 1, 1000);
+    ReplayQuery query = ReplayQuery.from(req, 50);
     Double before = req.query().first("before").map(v -> number("before", v)).orElse(null);
     String beforeId = req.query().first("before_id").orElse(null);
     if (beforeId != null && !Chunk.isValidReplayId(beforeId)) {
       throw ApiException.badRequest("before_id must be a replay id (1..64 of [A-Za-z0-9_-]), got \"" + beforeId + "\"");
     }
     ReplayCatalog catalog = log.catalog();
-    List<ReplaySummary> page = new java.util.ArrayList<>(Math.min(limit, 64));
-    for (ReplaySummary r : catalog.newestFirst(before, beforeId)) {
-      if (page.size() == limit) break;
-      page.add(r);
-    }
+    List<ReplaySummary> page = query.page(catalog, before, beforeId);
     double now = ReplayJson.now();
     Responses.json(req, res, write(g -> {
       g.writeStartObject();
@@ -62,11 +58,13 @@ final class ReplayService implements HttpService {
         g.writeEndObject();
       }
       g.writeEndArray();
-      if (page.size() == limit) {
+      if (page.size() == query.limit()) {
         ReplaySummary last = page.get(page.size() - 1);
+        g.writeStringField("next_cursor", ReplayQuery.Cursor.of(query.sort(), last).token());
         g.writeNumberField("next_before", last.startedAt());
         g.writeStringField("next_before_id", last.replayId());
       } else {
+        g.writeNullField("next_cursor");
         g.writeNullField("next_before");
         g.writeNullField("next_before_id");
       }
@@ -156,16 +154,6 @@ final class ReplayService implements HttpService {
       throw ApiException.badRequest("replay id must be 1..64 of [A-Za-z0-9_-], got \"" + id + "\"");
     }
     return id;
-  }
-
-  private static int intParam(ServerRequest req, String name, int dflt, int min, int max) {
-    String v = req.query().first(name).orElse(null);
-    if (v == null) return dflt;
-    double d = number(name, v);
-    if (d != Math.rint(d) || d < min || d > max) {
-      throw ApiException.badRequest(name + " must be an integer in " + min + ".." + max + ", got " + v);
-    }
-    return (int) d;
   }
 
   private static double number(String name, String v) {

@@ -12,7 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /runs}: the training runs seen in the archive, for the viewer's run picker. */
+/**
+ * {@code GET /runs}: the training runs seen in the archive, for the viewer's run picker; {@code GET
+ * /runs/{name}/progress}: one point per replay of a run, in training order, for plotting how the
+ * run went and opening the episode behind any point.
+ */
 final class RunService implements HttpService {
   private final ReplayLog log;
 
@@ -21,7 +25,7 @@ final class RunService implements HttpService {
   }
 
   @Override public void routing(HttpRules rules) {
-    rules.get("/", this::list);
+    rules.get("/", this::list).get("/{name}/progress", this::progress);
   }
 
   private record Run(String name, int replays, ReplaySummary latest) {}
@@ -45,6 +49,46 @@ final class RunService implements HttpService {
         g.writeNumberField("last_activity", r.latest().updatedAt());
         g.writeStringField("latest_replay", r.latest().replayId());
         ReplayJson.raw(g, "run", r.latest().run());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }));
+  }
+
+  private void progress(ServerRequest req, ServerResponse res) {
+    String name = req.path().pathParameters().get("name");
+    if (name.isEmpty() || name.length() > 256) {
+      throw dev.echelon.server.base.ApiException.badRequest("run name must be 1..256 characters, got " + name.length());
+    }
+    List<ReplaySummary> points = new ArrayList<>();
+    for (ReplaySummary r : log.catalog().all()) if (name.equals(r.runName())) points.add(r);
+    if (points.isEmpty()) {
+      throw dev.echelon.server.base.ApiException.notFound("no replay of run " + name + " is in the archive (GET /runs"
+          + " lists the runs)");
+    }
+    points.sort(Comparator.comparing((ReplaySummary r) -> r.training().update(), Comparator.nullsLast(Comparator
+        .<Long>naturalOrder())).thenComparingDouble(ReplaySummary::startedAt).thenComparing(ReplaySummary::replayId));
+    double now = ReplayJson.now();
+    Responses.json(req, res, ReplayService.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("run", name);
+      g.writeArrayFieldStart("points");
+      for (ReplaySummary r : points) {
+        g.writeStartObject();
+        g.writeStringField("replay_id", r.replayId());
+        ReplaySummary.Training t = r.training();
+        if (t.update() == null) g.writeNullField("update");
+        else g.writeNumberField("update", t.update());
+        if (t.globalStep() == null) g.writeNullField("global_step");
+        else g.writeNumberField("global_step", t.globalStep());
+        g.writeFieldName("eval");
+        if (t.eval() == null) g.writeNull();
+        else g.writeRawValue(t.eval());
+        g.writeNumberField("frames", r.frames());
+        g.writeBooleanField("complete", r.complete());
+        g.writeBooleanField("live", r.receiving(now));
+        g.writeNumberField("started_at", r.startedAt());
         g.writeEndObject();
       }
       g.writeEndArray();

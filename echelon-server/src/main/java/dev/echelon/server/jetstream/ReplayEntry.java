@@ -18,6 +18,7 @@ final class ReplayEntry {
   byte[] meta;
   byte[] run;
   String runName;
+  ReplaySummary.Training training = ReplaySummary.Training.NONE;
   long startedAtMillis;
   long updatedAtMillis;
   long firstEventId;
@@ -34,7 +35,7 @@ final class ReplayEntry {
 
   ReplaySummary summary() {
     return new ReplaySummary(id, worldRef, total, chunks.size(), frames, bytes, complete(), meta, run, runName,
-        startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId, diskBytes);
+        startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId, diskBytes, training);
   }
 
   /** A copy for an appender to decide on without holding the index's lock. */
@@ -48,6 +49,7 @@ final class ReplayEntry {
     c.lastEventId = lastEventId;
     c.endEventId = endEventId;
     c.runName = runName;
+    c.training = training;
     c.firstEventId = firstEventId;
     return c;
   }

@@ -250,7 +250,10 @@ final class StreamIndex implements AutoCloseable {
     String meta = h.getFirst(Subjects.META);
     if (meta != null) e.meta = Base64.getDecoder().decode(meta);
     String run = h.getFirst(Subjects.RUN);
-    if (run != null) e.run = Base64.getDecoder().decode(run);
+    if (run != null) {
+      e.run = Base64.getDecoder().decode(run);
+      e.training = ReplaySummary.Training.of(e.run);
+    }
     if (kind.equals(Subjects.CHUNK)) {
       long index = number(h, Subjects.INDEX, -1);
       if (index < 0 || index >= maxChunks) return; // never allocate from a number read

@@ -21,6 +21,7 @@ final class ReplayState {
   byte[] meta;
   byte[] run;
   String runName;
+  ReplaySummary.Training training = ReplaySummary.Training.NONE;
   long startedAtMillis;
   long updatedAtMillis;
   long firstEventId;
@@ -63,6 +64,7 @@ final class ReplayState {
     if (r.run() != null) {
       run = r.run();
       runName = ReplaySummary.runName(run);
+      training = ReplaySummary.Training.of(run);
     }
     updatedAtMillis = Math.max(updatedAtMillis, r.appendedAtMillis());
     return old;
@@ -71,7 +73,7 @@ final class ReplayState {
   ReplaySummary summarize() {
     ReplaySummary s = new ReplaySummary(id, worldRef, total, chunks.size(), frames, bytes, complete(), meta, run,
         runName, startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId,
-        file == null ? 0 : file.size());
+        file == null ? 0 : file.size(), training);
     summary = s;
     return s;
   }

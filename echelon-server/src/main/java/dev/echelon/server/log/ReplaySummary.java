@@ -19,6 +19,7 @@ package dev.echelon.server.log;
  * @param firstEventId the replay's first event id
  * @param lastEventId its last event id so far
  * @param diskBytes bytes its files take
+ * @param training what its run object says of training progress, read once
  */
 public record ReplaySummary(
     String replayId,
@@ -35,7 +36,37 @@ public record ReplaySummary(
     double updatedAt,
     long firstEventId,
     long lastEventId,
-    long diskBytes) {
+    long diskBytes,
+    Training training) {
+  /**
+   * Where in training a replay was played, from its run object's {@code update}, {@code
+   * global_step} and {@code eval}: what searches filter and progress plots place it by.
+   *
+   * @param update the PPO update, or null
+   * @param globalStep environment steps so far, or null
+   * @param eval the compact JSON of {@code run.eval}, or null
+   */
+  public record Training(Long update, Long globalStep, String eval) {
+    public static final Training NONE = new Training(null, null, null);
+
+    /** Reads a run object's training fields; anything absent or not a whole number is null. */
+    public static Training of(byte[] runJson) {
+      if (runJson == null) return NONE;
+      try {
+        var run = dev.echelon.core.Json.mapper().readTree(runJson);
+        var eval = run.get("eval");
+        return new Training(whole(run.get("update")), whole(run.get("global_step")),
+            eval == null || eval.isNull() ? null : eval.toString());
+      } catch (java.io.IOException e) {
+        return NONE;
+      }
+    }
+
+    private static Long whole(com.fasterxml.jackson.databind.JsonNode n) {
+      return n != null && n.canConvertToLong() && n.isIntegralNumber() ? n.asLong() : null;
+    }
+  }
+
   /** An incomplete replay that received a chunk this recently is still being pushed. */
   public static final double RECEIVING_S = 300;
 
