@@ -83,8 +83,12 @@ final class EventService implements HttpService {
     }
     try (OutputStream out = res.outputStream()) {
       cursor.serve(reader, out, gzip, log.worlds(), keepalive);
-    } catch (Exception e) {
+    } catch (java.io.IOException | java.io.UncheckedIOException | io.helidon.common.socket.SocketWriterException
+        | io.helidon.webserver.ServerConnectionException e) {
       // the viewer went away or was dropped; nothing to answer
+    } catch (RuntimeException e) { // not the viewer's doing: say why its stream ended
+      System.getLogger(EventService.class.getName()).log(System.Logger.Level.WARNING, "a viewer of " + filter
+          + ": its stream ended on an error; it reconnects with Last-Event-ID", e);
     } finally {
       viewers.disconnect(cursor);
       Thread.interrupted(); // do not leak our interrupt into the server's connection handling

@@ -226,7 +226,7 @@ public final class JetStreamLog implements ReplayLog {
         }
         throw ApiException.unavailable("the NATS JetStream log could not read message " + s + " now ("
             + e.getMessage() + "); retry shortly");
-      } catch (IOException e) {
+      } catch (IOException | IllegalStateException e) { // IllegalStateException: the connection is closing
         throw ApiException.unavailable("the NATS JetStream log is unreachable (" + e.getMessage() + "); retry shortly");
       }
     });

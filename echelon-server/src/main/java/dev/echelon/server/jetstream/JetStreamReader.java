@@ -119,6 +119,12 @@ final class JetStreamReader implements EventReader {
           continue;
         }
         event = null; // removed by the stream's limits meanwhile
+      } catch (IllegalStateException e) { // the connection is closing or being made again: read it again later
+        closeConsumer();
+        Thread.sleep(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        continue;
+      } catch (NumberFormatException e) {
+        event = null; // a header not ours
       }
       if (event == null && (index.evicted.count() != tombstonesSeen || index.epoch() != epoch)) {
         closeConsumer(); // its replay was just evicted or the stream replaced: decide on a resync before moving on
@@ -169,7 +175,9 @@ final class JetStreamReader implements EventReader {
     String id = h == null ? null : h.getFirst(Subjects.REPLAY);
     String kind = h == null ? null : h.getFirst(Subjects.KIND);
     if (id == null || kind == null) return null;
-    log.index().awaitApplied(seq, 2_000); // the summary should include this message
+    if (!log.index().awaitApplied(seq, 2_000)) { // not "removed": the index is behind; read it again later
+      throw dev.echelon.server.base.ApiException.unavailable("the NATS log index has not reached event " + seq);
+    }
     ReplaySummary summary = log.index().summary(id);
     if (summary == null) return null; // removed meanwhile
     if (summary.firstEventId() < startFloor && !started.contains(id)) return null; // joined after it started
