@@ -8,6 +8,7 @@ import { Effects } from './effects.js';
 import { Hud } from './hud.js';
 import { NavOverlay } from './nav.js';
 import { initPanels, runNameOf } from './panels.js';
+import { initRunPlot } from './runplot.js';
 import { Timeline } from './timeline.js';
 import { EntityPanel } from './entities.js';
 import { VOXELS, UNKNOWN } from './scene.js';
@@ -151,6 +152,7 @@ const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(run
 
 const panels = initPanels({ state, show, progress: (r) => hud.progress(r), runFilter });
 const { openArchived, openLatest, toggleLibrary } = panels;
+initRunPlot({ open: (id) => openArchived(id, false), run: () => runFilter || (state.replay ? runNameOf(state.replay.run) : '') });
 
 // --- playback -------------------------------------------------------------------------------
 

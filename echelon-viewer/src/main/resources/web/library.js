@@ -28,6 +28,18 @@ export async function searchReplays(params) {
 }
 
 /**
+ * One point per replay of a training run, in training order (GET /runs/{name}/progress).
+ * @param {string} run
+ * @returns {Promise<{run: string, points: any[]}>}
+ */
+export async function runProgress(run) {
+  const res = await fetch(`/runs/${encodeURIComponent(run)}/progress`);
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.detail || `cannot read the progress of run ${run}: HTTP ${res.status}`);
+  return body;
+}
+
+/**
  * Loads an archived replay: its summary and world, then every stored chunk in order.
  * @param {string} id
  * @param {{onStart: (start: any) => void, onChunk: (data: any, bytes: number) => void, onEnd: (data: any) => void}} sink

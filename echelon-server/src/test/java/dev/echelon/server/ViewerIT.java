@@ -233,6 +233,44 @@ class ViewerIT {
     }
   }
 
+  @Test
+  void theRunPlotHasAPointPerReplayAndClickingOneOpensIt() throws Exception {
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String world = s.putSmallWorld();
+      int[] updates = {4, 1, 9, 6};
+      for (int i = 0; i < updates.length; i++) {
+        StringBuilder frames = new StringBuilder("[");
+        for (int k = 0; k <= 10 * (i + 1); k++) frames.append(k == 0 ? "" : ",").append("{\"t\":").append(k * 0.25).append('}');
+        assertThat(s.post("/push", "{\"replay_id\":\"ep" + i + "\",\"world_ref\":\"" + world + "\",\"chunk_index\":0,"
+            + "\"chunk_count\":1,\"run\":{\"name\":\"gamma\",\"update\":" + updates[i] + ",\"eval\":{\"win_rate\":0."
+            + (i + 2) + "}},\"frames\":" + frames + "]}").status()).isEqualTo(200);
+      }
+      b.driver.get(s.url("/?run=gamma"));
+      await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
+      b.driver.findElement(By.id("run-plot-toggle")).click();
+      await(b, "four points", Duration.ofSeconds(10), () -> points(b, "circle").size() == 4);
+      assertThat(points(b, "rect")).as("an eval win rate for each").hasSize(4);
+      assertThat(b.driver.findElement(By.id("run-plot-title")).getText()).isEqualTo("run gamma");
+      // left to right by update, and higher for longer episodes
+      assertThat((List<Object>) b.js("return [...document.querySelectorAll('#run-plot-svg circle')]"
+          + ".sort((a, c) => a.cx.baseVal.value - c.cx.baseVal.value).map((c) => c.dataset.replayId)"))
+          .containsExactly("ep1", "ep0", "ep3", "ep2");
+      assertThat((String) b.js("return document.querySelector(\"#run-plot-svg circle[data-replay-id='ep2'] title\")"
+          + ".textContent")).contains("update 9").contains("31 frames").contains("eval win 40%");
+      b.screenshot("viewer-run-plot");
+      b.js("document.querySelector(\"#run-plot-svg circle[data-replay-id='ep0']\")"
+          + ".dispatchEvent(new MouseEvent('click', {bubbles: true}))");
+      await(b, "ep0 open", Duration.ofSeconds(10), () -> "ep0".equals(state(b).get("replayId"))
+          && Boolean.FALSE.equals(state(b).get("followLive")));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> points(Browser b, String shape) {
+    return (List<String>) b.js("return [...document.querySelectorAll('#run-plot-svg " + shape + "')]"
+        + ".map((c) => c.dataset.replayId)");
+  }
+
   @SuppressWarnings("unchecked")
   static List<String> rows(Browser b) {
     return (List<String>) b.js("return [...document.querySelectorAll('#library-list li[data-replay-id]')]"
