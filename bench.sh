@@ -19,10 +19,12 @@
 #                                   logs), ECHELON_CHECK_LOG=failures (those of failing histories; with _THREADS=1)
 #   ./bench.sh archive [--replays N] [--keep K]
 #                                   start-up over N replays (time, RSS) and retention trimming them to K
+#   ./bench.sh search [--replays N] [--runs R]
+#                                   GET /replays searches and /runs/{name}/progress over N replays: p50/p99
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh
-if [ "${1:-}" = check ] || [ "${1:-}" = archive ]; then
+if [ "${1:-}" = check ] || [ "${1:-}" = archive ] || [ "${1:-}" = search ]; then
   what=$1
   shift
   # the checker and the archive bench live with the server's tests: build them and run with the test classpath
@@ -32,6 +34,9 @@ if [ "${1:-}" = check ] || [ "${1:-}" = archive ]; then
   cp="echelon-server/target/test-classes:echelon-server/target/classes:$(cat "$cp_file")"
   if [ "$what" = check ]; then
     exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" dev.echelon.server.check.HistoryCheck "$@"
+  fi
+  if [ "$what" = search ]; then
+    exec "$JAVA_HOME/bin/java" -cp "$cp" dev.echelon.server.log.SearchBench "$@"
   fi
   exec "$JAVA_HOME/bin/java" -cp "$cp" dev.echelon.server.log.ArchiveBench "$@"
 fi
