@@ -9,6 +9,7 @@ import { Hud } from './hud.js';
 import { NavOverlay } from './nav.js';
 import { initPanels, runNameOf } from './panels.js';
 import { initRunPlot } from './runplot.js';
+import { initEventLog } from './eventlog.js';
 import { Timeline } from './timeline.js';
 import { EntityPanel } from './entities.js';
 import { VOXELS, UNKNOWN } from './scene.js';
@@ -153,6 +154,7 @@ const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(run
 const panels = initPanels({ state, show, progress: (r) => hud.progress(r), runFilter });
 const { openArchived, openLatest, toggleLibrary } = panels;
 initRunPlot({ open: (id) => openArchived(id, false), run: () => runFilter || (state.replay ? runNameOf(state.replay.run) : '') });
+initEventLog({ replay: () => state.replay, seek: (i) => { setPlaying(false); userTookControl(); seekFrame(i); } });
 
 // --- playback -------------------------------------------------------------------------------
 

@@ -124,6 +124,32 @@ class ViewerAnalysisIT {
   }
 
   @Test
+  void theEventLogListsKillsAndHitsAndClickingOneJumpsThere() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("logged", hash, (ArrayNode) replay.get("frames"), 100);
+      b.driver.get(s.url("/"));
+      await(b, "the replay", Duration.ofSeconds(60), () -> "logged".equals(state(b).get("replayId"))
+          && Boolean.TRUE.equals(state(b).get("complete")));
+      b.driver.findElement(By.id("event-log-toggle")).click();
+      // the fixture, read independently: 9 kills, 83 hits that name a target and damage
+      await(b, "the kills", Duration.ofSeconds(10),
+          () -> b.driver.findElements(By.cssSelector("#event-log-list li.kill")).size() == 9);
+      assertThat(b.driver.findElements(By.cssSelector("#event-log-list li.kill")).get(0).getText())
+          .contains("blue_0 killed red_4");
+      b.driver.findElement(By.id("event-log-hits")).click();
+      await(b, "kills and hits", Duration.ofSeconds(10),
+          () -> b.driver.findElements(By.cssSelector("#event-log-list li")).size() == 92);
+      b.screenshot("viewer-event-log");
+      b.js("document.querySelectorAll('#event-log-list li.kill')[2].click()"); // blue_0 kills red_3, frame 6
+      await(b, "the jump", Duration.ofSeconds(10), () -> Boolean.FALSE.equals(state(b).get("playing")));
+      assertThat(num(b, "time")).isBetween(1.45, 1.55);
+      assertThat(state(b).get("followLive")).isEqualTo(false);
+    }
+  }
+
+  @Test
   void aDeepLinkOpensTheReplayAtThatTimeWithTheMechSelected() throws Exception {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
     try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
