@@ -211,6 +211,9 @@ class JetStreamIT {
       assertThat(refused.status()).isEqualTo(503);
       assertThat(TestServer.parse(refused.body()).get("detail").asText()).contains("NATS").contains("retry");
       assertThat(get(a.url("/health")).status()).isEqualTo(503);
+      Answer listing = get(a.url("/replays"));
+      assertThat(listing.status()).as("a listing it cannot confirm (the stream may be lost meanwhile)").isEqualTo(503);
+      assertThat(TestServer.parse(listing.body()).get("detail").asText()).contains("cannot reach NATS");
       nats.start(); // same port, same store
       long end = System.nanoTime() + WAIT.toNanos();
       Answer back = null;

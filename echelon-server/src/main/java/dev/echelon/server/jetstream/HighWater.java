@@ -192,9 +192,11 @@ final class HighWater implements AutoCloseable {
 
   @Override public void close() {
     save();
-    if (nc.getStatus() == Connection.Status.CONNECTED) {
-      nc.publish(beats, who(true), number()); // not waited for
+    try {
+      if (nc.getStatus() == Connection.Status.CONNECTED) nc.publish(beats, who(true), number()); // not waited for
+      nc.closeDispatcher(answers);
+    } catch (IllegalStateException closing) {
+      // the connection is closing already, and its dispatchers with it; the others forget us in ten beats
     }
-    nc.closeDispatcher(answers);
   }
 }

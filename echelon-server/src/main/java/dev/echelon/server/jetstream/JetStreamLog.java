@@ -151,17 +151,19 @@ public final class JetStreamLog implements ReplayLog {
   }
 
   /**
-   * Brings the index up to the stream before a read. While this server is cut off from NATS it
-   * answers from the index as it is (nothing can be acknowledged through it meanwhile); connected
-   * but behind, it says so rather than list less than another server would.
+   * Brings the index up to the stream before a read, or answers 503: a server that cannot see the
+   * stream now (behind it, or cut off from NATS) might list a replay the stream has lost since, so
+   * it says so rather than answer from a view it cannot confirm; {@code /health} says the same.
    */
   private void catchUp() {
     try {
-      if (index.catchUp(CATCH_UP.toMillis()) || nc.getStatus() != Connection.Status.CONNECTED) return;
+      if (index.catchUp(CATCH_UP.toMillis())) return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    throw ApiException.unavailable("this server's view of the NATS log is behind the stream; retry shortly");
+    throw ApiException.unavailable(nc.getStatus() == Connection.Status.CONNECTED
+        ? "this server's view of the NATS log is behind the stream; retry shortly"
+        : "this server cannot reach NATS now, so it cannot confirm what the log holds; retry shortly");
   }
 
   @Override public String backend() {

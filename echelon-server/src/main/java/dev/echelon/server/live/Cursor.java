@@ -106,7 +106,17 @@ public final class Cursor {
           }
           continue;
         }
-        Payload data = data(e, worlds);
+        Payload data;
+        while (true) { // a world store that cannot answer now (NATS away) delays the event, never skips it
+          try {
+            data = data(e, worlds);
+            break;
+          } catch (dev.echelon.server.base.ApiException unavailable) {
+            if (unavailable.status() != 503) throw unavailable;
+            writer.text(EventFormat.PING); // a viewer that left fails this write
+            Thread.sleep(500);
+          }
+        }
         if (data != null) {
           writer.event(e.id(), name(e.kind()), data);
           lastKeepalive = System.nanoTime(); // the keepalive is for otherwise silent streams
