@@ -232,6 +232,22 @@ function setFollow(on) {
   $('inspect-follow').classList.toggle('active', state.follow);
 }
 
+/** Moves the new-replay notice to the top when it would cover the selected mech, and back. */
+function keepNoticeOffSelection() {
+  const notice = $('notice');
+  if (notice.classList.contains('hidden') || !state.selected) return;
+  const p = mechs.position(state.selected);
+  const s = p && project([p.x, p.y, p.z]);
+  if (!s) return;
+  const canvas = scene.renderer.domElement.getBoundingClientRect();
+  const x = s.x + canvas.left, y = s.y + canvas.top;
+  const n = notice.getBoundingClientRect();
+  const margin = 24; // the mech's body and bars around its centre
+  if (x > n.left - margin && x < n.right + margin && y > n.top - margin && y < n.bottom + margin) {
+    notice.classList.toggle('high');
+  }
+}
+
 /** Keeps the URL naming what is on screen (replay, time, mech), so it can be shared or reloaded. */
 function syncUrl() {
   if (state.linked) return; // the link stays as given until something else is shown
@@ -476,6 +492,7 @@ function tick(now) {
     effects.smoke(a.smoke_clouds);
     hud.score(a.objective);
     if (++inspectTick % 10 === 0) {
+      keepNoticeOffSelection();
       entities.update(a, state.selected);
       if (state.selected) {
         hud.inspect(state.selected, a);

@@ -150,6 +150,48 @@ class ViewerAnalysisIT {
   }
 
   @Test
+  void at1280By720NothingIsCutOffAndTheDefaultCameraFramesEveryMech() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 720));
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("layout", hash, (ArrayNode) replay.get("frames"), 100);
+      b.driver.get(s.url("/?replay=layout&t=2"));
+      await(b, "the replay", Duration.ofSeconds(60), () -> "layout".equals(state(b).get("replayId"))
+          && Boolean.TRUE.equals(state(b).get("complete")) && Boolean.FALSE.equals(state(b).get("playing")));
+      key(b, "r"); // the default view
+      Thread.sleep(300);
+      @SuppressWarnings("unchecked")
+      List<String> ids = (List<String>) b.js("return window.echelon.mechIds()");
+      assertThat(ids).hasSize(10);
+      for (String id : ids) {
+        assertThat((Boolean) b.js("const p = window.echelon.mechScreen(arguments[0]);"
+            + " const c = document.querySelector('#canvas-host canvas').getBoundingClientRect();"
+            + " return p != null && p.x >= c.left && p.x <= c.right && p.y >= c.top && p.y <= c.bottom", id))
+            .as("mech %s is in view", id).isTrue();
+      }
+      clickMech(b, ids.get(0));
+      await(b, "selected", Duration.ofSeconds(10), () -> ids.get(0).equals(state(b).get("selected")));
+      assertThat((Boolean) b.js("const t = document.getElementById('topbar'); return t.scrollWidth <= t.clientWidth"))
+          .as("the top bar fits at 1280 px").isTrue();
+      b.screenshot("viewer-1280x720-selected");
+      for (String button : List.of("inspect-close", "inspect-path", "inspect-follow", "play", "speed", "follow")) {
+        assertThat((Boolean) b.js("const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+            + " return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth",
+            button)).as("#%s is on screen: %s", button, b.js("return JSON.stringify(document.getElementById("
+            + "arguments[0]).getBoundingClientRect()) + ' in ' + innerWidth + 'x' + innerHeight", button)).isTrue();
+      }
+      s.pushReplay("newer", hash, (ArrayNode) replay.get("frames"), 100);
+      await(b, "the notice", Duration.ofSeconds(20), () -> Boolean.TRUE.equals(state(b).get("notice")));
+      assertThat((Boolean) b.js("const p = window.echelon.mechScreen(arguments[0]);"
+          + " const n = document.getElementById('notice').getBoundingClientRect();"
+          + " return p.x < n.left || p.x > n.right || p.y < n.top || p.y > n.bottom", ids.get(0)))
+          .as("the notice leaves the selected mech in view").isTrue();
+      b.screenshot("viewer-1280x720");
+    }
+  }
+
+  @Test
   void aDeepLinkOpensTheReplayAtThatTimeWithTheMechSelected() throws Exception {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
     try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
