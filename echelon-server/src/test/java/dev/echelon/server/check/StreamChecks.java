@@ -188,6 +188,9 @@ final class StreamChecks {
     if (c.run != null) {
       Long zero = chunkZero(e.replay(), start);
       if (zero == null || e.id() < zero) return false; // filed under its run from chunk 0 on
+      // JetStream files a replay by its first message's subject: one whose chunk 0 came after another chunk stays
+      // under no run (ARCHITECTURE, "Limits of the design"), for listings and subscriptions alike
+      if (h.sharedLog && firstChunk(e.replay(), start) != 0) return false;
       // and only while that incarnation lasts: one retention removed may come back without chunk 0, under no run
       if (!listedSince(e.replay(), start, e.at())) return false;
     }
@@ -219,6 +222,15 @@ final class StreamChecks {
   private long startOf(History.Event e) {
     for (History.Event x : events.headMap(e.id(), true).descendingMap().values()) {
       if (x.name().equals("replay_start") && e.replay().equals(x.replay())) return x.id();
+    }
+    return -1;
+  }
+
+  /** The index of the first chunk of this incarnation any viewer saw, or -1. */
+  private int firstChunk(String replay, long start) {
+    for (History.Event x : events.tailMap(start, false).values()) {
+      if (x.name().equals("replay_start") && replay.equals(x.replay())) return -1;
+      if (x.name().equals("replay_chunk") && replay.equals(x.replay())) return x.chunkIndex();
     }
     return -1;
   }
