@@ -54,7 +54,8 @@ const RESULT_MS = 4000;
 /** Following live, a live replay this far (s) behind its edge skips to near it; half this far plays faster. */
 const JUMP_LAG_S = 20;
 const EDGE_S = 3;
-const timeline = new Timeline($('markers'), (frame) => { setPlaying(false); userTookControl(); seekFrame(frame); });
+const timeline = new Timeline($('markers'), (frame) => { setPlaying(false); userTookControl(); seekFrame(frame); },
+  $('ticks'));
 const entities = new EntityPanel((id) => select(id));
 
 function setConnection(status, detail) {

@@ -45,14 +45,24 @@ export function findMarkers(frames, from) {
   return out;
 }
 
+/** Markers closer than this many pixels are drawn as one, with a count. */
+const GROUP_PX = 9;
+/** Tick spacings (s) the time axis picks from: the smallest that gives at most 8 ticks. */
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
 export class Timeline {
   /**
    * @param {HTMLElement} host the layer over the scrubber
    * @param {(frame: number) => void} onSeek
+   * @param {?HTMLElement} [ticks] the layer under the scrubber for time labels
    */
-  constructor(host, onSeek) {
+  constructor(host, onSeek, ticks = null) {
     this.host = host;
+    this.ticksHost = ticks;
     this.onSeek = onSeek;
+    /** @type {?any} the replay drawn */
+    this.replay = null;
+    addEventListener('resize', () => this.draw());
     /** @type {Marker[]} */
     this.markers = [];
     this.scanned = 0;
@@ -68,7 +78,11 @@ export class Timeline {
       this.frames = -1;
       this.replayId = r ? r.id : null;
     }
-    if (!r || r.frames.length === this.frames) return;
+    this.replay = r;
+    if (!r || r.frames.length === this.frames) {
+      if (!r && this.ticksHost) this.ticksHost.replaceChildren();
+      return;
+    }
     this.markers.push(...findMarkers(r.frames, this.scanned));
     this.scanned = r.frames.length;
     this.frames = r.frames.length;
@@ -77,15 +91,50 @@ export class Timeline {
 
   draw() {
     const last = Math.max(1, this.frames - 1);
-    this.host.replaceChildren(...this.markers.map((m) => {
+    const width = Math.max(1, this.host.clientWidth);
+    /** @type {Marker[][]} markers close enough to share a button */
+    const groups = [];
+    for (const m of this.markers) {
+      const g = groups[groups.length - 1];
+      if (g && ((m.frame - g[0].frame) / last) * width < GROUP_PX) g.push(m);
+      else groups.push([m]);
+    }
+    this.host.replaceChildren(...groups.map((g) => {
+      const m = g[0];
       const el = document.createElement('button');
-      el.className = `marker ${m.kind} ${m.team}`;
+      const teams = new Set(g.map((x) => x.team));
+      el.className = g.length > 1 ? `marker group ${teams.size === 1 ? m.team : ''}` : `marker ${m.kind} ${m.team}`;
       el.style.left = `${(100 * m.frame) / last}%`;
-      el.title = m.label;
+      if (g.length > 1) el.textContent = String(g.length);
+      el.title = g.map((x) => x.label).join('\n');
       el.dataset.frame = String(m.frame);
       el.onclick = () => this.onSeek(m.frame);
       return el;
     }));
+    this.drawTicks(last);
+  }
+
+  /** Time labels under the scrubber, at round seconds. @param {number} last the last frame's index */
+  drawTicks(last) {
+    const r = this.replay;
+    if (!this.ticksHost) return;
+    if (!r || r.frames.length < 2) {
+      this.ticksHost.replaceChildren();
+      return;
+    }
+    const t0 = r.frames[0].t;
+    const duration = r.frames[r.frames.length - 1].t - t0;
+    const step = TICK_STEPS.find((s) => duration / s <= 8) || 3600;
+    const label = (/** @type {number} */ s) => (step >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`);
+    const ticks = [];
+    for (let s = 0; s <= duration + 1e-9; s += step) {
+      const el = document.createElement('span');
+      el.className = 'tick';
+      el.style.left = `${(100 * r.indexAt(t0 + s)) / last}%`;
+      el.textContent = label(s);
+      ticks.push(el);
+    }
+    this.ticksHost.replaceChildren(...ticks);
   }
 
   /** The frame of the first marker after `index`, or -1. @param {number} index */

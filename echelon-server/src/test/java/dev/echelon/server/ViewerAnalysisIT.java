@@ -170,6 +170,15 @@ class ViewerAnalysisIT {
             + " return p != null && p.x >= c.left && p.x <= c.right && p.y >= c.top && p.y <= c.bottom", id))
             .as("mech %s is in view", id).isTrue();
       }
+      // the time axis has labelled ticks; kills a few pixels apart share one marker with a count
+      assertThat((List<?>) b.js("return [...document.querySelectorAll('#ticks .tick')].map((t) => t.textContent)"))
+          .isEqualTo(List.of("0 s", "10 s", "20 s", "30 s", "40 s"));
+      String group = (String) b.js("const g = [...document.querySelectorAll('#markers .marker.group')]"
+          + ".find((m) => m.title.includes('blue_0 killed red_4')); return g ? g.textContent + '|' + g.title : null");
+      assertThat(group).as("the first three kills, within 0.25 s, grouped").isNotNull().startsWith("3|")
+          .contains("red_0 killed blue_3").contains("blue_0 killed red_3");
+      b.js("[...document.querySelectorAll('#markers .marker.group')].find((m) => m.title.includes('red_4')).click()");
+      await(b, "the group's first frame", Duration.ofSeconds(5), () -> Math.abs(num(b, "time") - 1.25) < 0.01);
       clickMech(b, ids.get(0));
       await(b, "selected", Duration.ofSeconds(10), () -> ids.get(0).equals(state(b).get("selected")));
       assertThat((Boolean) b.js("const t = document.getElementById('topbar'); return t.scrollWidth <= t.clientWidth"))
