@@ -580,6 +580,7 @@ window.echelon = {
     camera: scene.camera.position.toArray().map((c) => Math.round(c * 100) / 100),
     notice: !$('notice').classList.contains('hidden'),
     missing: $('missing').classList.contains('hidden') ? null : $('missing-text').textContent,
+    plot: entities.shown,
     result: $('result').classList.contains('hidden') ? null
       : `${$('result-title').textContent}\n${$('result-detail').textContent}`,
     run: state.replay && state.replay.run ? runNameOf(state.replay.run) : null,

@@ -1,5 +1,6 @@
-// The entity panel: mechs by team with alive/dead and HP, and small time-series plots (HP, heat,
-// distance to the zone) of the selected mech over the replay so far, with the playhead marked.
+// The entity panel: mechs by team with alive/dead and HP, and small time-series plots of the
+// selected mech over the replay so far (HP, heat, and any numeric field it carries, RL signals
+// under `rl` included, alone or summed over its team), with the playhead marked.
 
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
@@ -12,7 +13,49 @@ export class EntityPanel {
     /** @type {?{key: string, hp: number[], heat: number[], dist: number[], hpMax: number, heatMax: number}} */
     this.series = null;
     this.rows = new Map();
+    /** The third plot's field ('' = distance to the zone) and whether it sums the mech's team. */
+    this.field = '';
+    this.teamTotal = false;
+    /** @type {?{field: string, total: boolean, now: number, min: number, max: number}} what the third plot shows */
+    this.shown = null;
     $('entities-toggle').onclick = () => this.toggle();
+    $('plot-field').onchange = (/** @type {any} */ e) => { this.field = e.target.value; this.series = null; };
+    $('plot-total').onchange = (/** @type {any} */ e) => { this.teamTotal = e.target.checked; this.series = null; };
+  }
+
+  /**
+   * The numeric fields of a mech, nested ones (such as `rl.reward`) with a dotted name.
+   * @param {any} m @returns {string[]}
+   */
+  static fieldsOf(m) {
+    const out = [];
+    for (const [k, v] of Object.entries(m || {})) {
+      if (typeof v === 'number') out.push(k);
+      else if (v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') out.push(`${k}.${k2}`);
+      }
+    }
+    return out.sort();
+  }
+
+  /** @param {any} m @param {string} field */
+  static valueOf(m, field) {
+    if (!m) return NaN;
+    const [a, b] = field.split('.');
+    const v = b === undefined ? m[a] : m[a] && m[a][b];
+    return typeof v === 'number' ? v : NaN;
+  }
+
+  /** Fills the field picker from the selected mech's fields. @param {any} m */
+  pickerFrom(m) {
+    const picker = $('plot-field');
+    const fields = EntityPanel.fieldsOf(m);
+    const want = ['', ...fields].join('|');
+    if (picker.dataset.fields === want) return;
+    picker.dataset.fields = want;
+    picker.replaceChildren(new Option('distance to zone', ''), ...fields.map((f) => new Option(f, f)));
+    if (!fields.includes(this.field)) this.field = ''; // another mech without it
+    picker.value = this.field;
   }
 
   toggle() {
@@ -56,7 +99,9 @@ export class EntityPanel {
     const c = this.canvas;
     c.classList.toggle('hidden', !id);
     if (!id || !r) return;
-    const key = `${r.id}/${id}`;
+    const at = r.frames[Math.max(0, Math.min(index, r.frames.length - 1))];
+    if (at && at.mechs) this.pickerFrom(at.mechs[id]);
+    const key = `${r.id}/${id}/${this.field}/${this.teamTotal}`;
     if (!this.series || this.series.key !== key) this.series = { key, hp: [], heat: [], dist: [], hpMax: 1, heatMax: 1 };
     const s = this.series;
     for (let k = s.hp.length; k < r.frames.length; k++) {
@@ -65,17 +110,22 @@ export class EntityPanel {
       const zone = f.objective && f.objective.zone_center;
       s.hp.push(m ? m.hp : NaN);
       s.heat.push(m ? m.heat : NaN);
-      s.dist.push(m && zone ? Math.hypot(m.pos[0] - zone[0], m.pos[1] - zone[1]) : NaN);
+      s.dist.push(this.pick(f, m, zone));
       if (m) { s.hpMax = Math.max(s.hpMax, m.hp_max || 0); s.heatMax = Math.max(s.heatMax, m.heat_cap || 0); }
     }
     const ctx = c.getContext('2d');
     const w = c.width, h = c.height;
     ctx.clearRect(0, 0, w, h);
+    const picked = s.dist.filter(Number.isFinite);
+    const third = (this.field || 'distance to zone (vox)') + (this.teamTotal ? ', team total' : '');
     const charts = [
-      { name: 'hp', values: s.hp, max: s.hpMax, color: '#22c55e' },
-      { name: 'heat', values: s.heat, max: s.heatMax, color: '#f97316' },
-      { name: 'distance to zone (vox)', values: s.dist, max: Math.max(1, ...s.dist.filter(Number.isFinite)), color: '#38bdf8' },
+      { name: 'hp', values: s.hp, min: 0, max: s.hpMax, color: '#22c55e' },
+      { name: 'heat', values: s.heat, min: 0, max: s.heatMax, color: '#f97316' },
+      { name: third, values: s.dist, min: Math.min(0, ...picked), max: Math.max(this.field ? 0 : 1, ...picked),
+        color: '#38bdf8' },
     ];
+    const nowPicked = s.dist[Math.min(index, s.dist.length - 1)];
+    this.shown = { field: this.field, total: this.teamTotal, now: nowPicked, min: charts[2].min, max: charts[2].max };
     const ch = h / charts.length;
     const n = Math.max(2, s.hp.length);
     charts.forEach((chart, i) => {
@@ -83,7 +133,11 @@ export class EntityPanel {
       ctx.fillStyle = '#8a93a1';
       ctx.font = '11px system-ui, sans-serif';
       const now = chart.values[Math.min(index, chart.values.length - 1)];
-      ctx.fillText(`${chart.name}${Number.isFinite(now) ? ': ' + now.toFixed(0) : ''}`, 2, i * ch + 11);
+      ctx.fillText(`${chart.name}${Number.isFinite(now) ? ': ' + num(now) : ''}`, 2, i * ch + 11);
+      ctx.textAlign = 'right'; // the y axis: its top and bottom values
+      ctx.fillText(num(chart.max), w - 3, top + 10);
+      ctx.fillText(num(chart.min), w - 3, bottom - 2);
+      ctx.textAlign = 'left';
       ctx.strokeStyle = '#2a303a';
       ctx.strokeRect(0.5, top + 0.5, w - 1, bottom - top);
       ctx.strokeStyle = chart.color;
@@ -92,7 +146,8 @@ export class EntityPanel {
       chart.values.forEach((v, k) => {
         if (!Number.isFinite(v)) { pen = false; return; }
         const x = (k / (n - 1)) * (w - 2) + 1;
-        const y = bottom - (Math.max(0, v) / chart.max) * (bottom - top - 2) - 1;
+        const span = chart.max - chart.min || 1;
+        const y = bottom - ((Math.max(chart.min, v) - chart.min) / span) * (bottom - top - 2) - 1;
         if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
         pen = true;
       });
@@ -103,6 +158,39 @@ export class EntityPanel {
       ctx.moveTo(px, top);
       ctx.lineTo(px, bottom);
       ctx.stroke();
+      // time ticks every 10 s along the bottom of each chart
+      const t0 = r.frames[0].t;
+      ctx.strokeStyle = '#4b5563';
+      ctx.beginPath();
+      for (let t = 10; t < r.frames[r.frames.length - 1].t - t0; t += 10) {
+        const tx = (r.indexAt(t0 + t) / (n - 1)) * (w - 2) + 1;
+        ctx.moveTo(tx, bottom);
+        ctx.lineTo(tx, bottom - 4);
+      }
+      ctx.stroke();
     });
   }
+
+  /**
+   * The third plot's value in a frame: the picked field (summed over the mech's team when asked),
+   * or the distance to the zone.
+   * @param {any} f @param {any} m @param {?number[]} zone
+   */
+  pick(f, m, zone) {
+    if (!this.field) return m && zone ? Math.hypot(m.pos[0] - zone[0], m.pos[1] - zone[1]) : NaN;
+    if (!this.teamTotal) return EntityPanel.valueOf(m, this.field);
+    if (!m) return NaN;
+    let sum = 0, any = false;
+    for (const other of Object.values(f.mechs || {})) {
+      if (other.team !== m.team) continue;
+      const v = EntityPanel.valueOf(other, this.field);
+      if (Number.isFinite(v)) { sum += v; any = true; }
+    }
+    return any ? sum : NaN;
+  }
+}
+
+/** A plot label: whole numbers as they are, others to two places. @param {number} v */
+function num(v) {
+  return Number.isInteger(v) || Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
 }

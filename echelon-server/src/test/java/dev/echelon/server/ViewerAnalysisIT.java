@@ -201,6 +201,45 @@ class ViewerAnalysisIT {
   }
 
   @Test
+  void anyNumericFieldOfTheSelectedMechCanBePlottedRlSignalsAndTeamTotalsIncluded() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    ArrayNode frames = ((ArrayNode) replay.get("frames")).deepCopy();
+    for (int i = 0; i < frames.size(); i++) { // RL signals the trainer attached: reward = frame % 5 for every mech
+      int reward = i % 5;
+      frames.get(i).get("mechs").fields().forEachRemaining(m -> ((com.fasterxml.jackson.databind.node.ObjectNode)
+          m.getValue()).putObject("rl").put("reward", reward).put("value", 0.25));
+    }
+    try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
+      String hash = s.putWorld(replay.get("world")).json().get("world_hash").asText();
+      s.pushReplay("signals", hash, frames, 100);
+      b.driver.get(s.url("/?replay=signals&t=5&mech=blue_1"));
+      await(b, "the mech", Duration.ofSeconds(60), () -> "blue_1".equals(state(b).get("selected"))
+          && Boolean.FALSE.equals(state(b).get("playing")));
+      await(b, "the picker", Duration.ofSeconds(10), () -> b.driver.findElements(
+          By.cssSelector("#plot-field option[value='rl.reward']")).size() == 1);
+      assertThat(b.driver.findElements(By.cssSelector("#plot-field option[value='rl.value']"))).hasSize(1);
+      assertThat(b.driver.findElements(By.cssSelector("#plot-field option[value='stability']"))).hasSize(1);
+      new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("plot-field"))).selectByValue("rl.reward");
+      await(b, "the reward plotted", Duration.ofSeconds(10), () -> "rl.reward".equals(plot(b).get("field")));
+      double one = ((Number) plot(b).get("now")).doubleValue();
+      assertThat(one).isBetween(0.0, 4.0);
+      assertThat(((Number) plot(b).get("max")).doubleValue()).isEqualTo(4.0);
+      b.driver.findElement(By.id("plot-total")).click();
+      await(b, "the team total", Duration.ofSeconds(10), () -> Boolean.TRUE.equals(plot(b).get("total")));
+      // blue has five mechs, each with the same reward in a frame
+      assertThat(((Number) plot(b).get("now")).doubleValue()).isEqualTo(5 * one);
+      assertThat(((Number) plot(b).get("max")).doubleValue()).isEqualTo(20.0);
+      b.screenshot("viewer-rl-plot");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static java.util.Map<String, Object> plot(Browser b) {
+    Object p = state(b).get("plot");
+    return p == null ? java.util.Map.of() : (java.util.Map<String, Object>) p;
+  }
+
+  @Test
   void aDeepLinkOpensTheReplayAtThatTimeWithTheMechSelected() throws Exception {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
     try (TestServer s = TestServer.start(runs); Browser b = new Browser()) {
