@@ -17,8 +17,10 @@ import java.util.Iterator;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** The command line against the real server. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class CliIT {
   @TempDir Path dir;
 

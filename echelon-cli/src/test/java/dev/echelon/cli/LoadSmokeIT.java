@@ -18,12 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The CI-sized smoke of {@code ./bench.sh load}: correctness invariants only, never speed. Every
  * viewer (gzip or plain) assembles exactly the pushed frames, and viewer churn leaks no threads or
  * file descriptors.
  */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class LoadSmokeIT {
   @TempDir Path runs;
 

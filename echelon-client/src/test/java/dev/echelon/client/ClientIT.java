@@ -20,8 +20,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** The SDK against the real server, watched by a real SSE client. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class ClientIT {
   static final Duration WAIT = Duration.ofSeconds(15);
 

@@ -10,8 +10,10 @@ import java.time.Duration;
 import dev.echelon.server.log.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** The replay archive, late join and resume, over real HTTP and SSE. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class ArchiveIT {
   static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -18,8 +18,10 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code kill -9} of the server's own JVM in the middle of a 30-chunk push. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class CrashRecoveryIT {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final int CHUNKS = 30;

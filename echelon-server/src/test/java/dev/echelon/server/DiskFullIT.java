@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** RUNS_DIR on a real, small tmpfs that fills up mid-push. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class DiskFullIT {
   static final Duration WAIT = Duration.ofSeconds(10);
 

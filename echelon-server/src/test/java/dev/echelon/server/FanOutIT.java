@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** SSE fan-out under stalled and surplus viewers. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class FanOutIT {
   static final Duration WAIT = Duration.ofSeconds(10);
 

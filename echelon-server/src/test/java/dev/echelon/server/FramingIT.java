@@ -15,9 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** HTTP framing as attackers and broken clients send it, over raw sockets: client errors are 400s, never 500s. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class FramingIT {
   @TempDir static Path runs;
   TestServer s;

@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The hostile-input corpus (src/test/resources/hostile/*.json): every malformed or hostile request
  * gets a 4xx with a JSON detail, the server stays up, and nothing stored changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class HostileInputIT {
   @TempDir static Path runs;
   TestServer s;

@@ -17,8 +17,10 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** Several Echelon servers, each in its own JVM, sharing one replay log on real nats-server processes. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class JetStreamIT {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final OkHttpClient HTTP = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();

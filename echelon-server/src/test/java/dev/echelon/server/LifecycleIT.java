@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** Start, stop and restart of the real server. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class LifecycleIT {
   @TempDir Path runs;
 

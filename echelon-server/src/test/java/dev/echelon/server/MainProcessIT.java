@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code Main} in its own JVM, as {@code java -jar} runs it: SIGTERM with viewers connected exits promptly. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class MainProcessIT {
   @TempDir Path runs;
 

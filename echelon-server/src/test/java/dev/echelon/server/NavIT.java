@@ -18,8 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** /nav over real HTTP on the simulator's 40x40x40 world. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class NavIT {
   @TempDir Path runs;
 

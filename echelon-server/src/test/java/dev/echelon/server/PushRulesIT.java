@@ -14,8 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** PROTOCOL.md §2's rules and the server's defences, each over real HTTP. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class PushRulesIT {
   static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** The seed flow of the Python trainer against the real server, watched by two real SSE clients. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class ReplayFlowIT {
   static final Duration WAIT = Duration.ofSeconds(10);
 

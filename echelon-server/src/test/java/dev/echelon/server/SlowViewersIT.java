@@ -13,8 +13,10 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** A 50 MB replay to 16 viewers, 4 of them reading at 2 MB/s, and one that stops reading. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class SlowViewersIT {
   static final int CHUNKS = 30;
   static final long SLOW_RATE = 2_000_000;

@@ -7,8 +7,10 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** The viewer and Three.js come from the jar: nothing is fetched from the internet. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class StaticFilesIT {
   @TempDir Path runs;
 

@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /** Compressed event streams and per-run / per-replay subscriptions. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class SubscriptionIT {
   static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.interactions.Actions;
 
 /** The viewer as an analysis tool, in headless Chromium against the real server. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class ViewerAnalysisIT {
   @TempDir Path runs;
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A big world and a long replay in headless Chromium (software GL): the world is drawn as culled
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * BENCHMARKS.md records (frames per second, long tasks, time to complete). -Dviewer.frames=3000
  * gives the full 54 MB replay of the issue; the suite uses 600 frames.
  */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class ViewerBigWorldIT {
   @TempDir Path runs;
 

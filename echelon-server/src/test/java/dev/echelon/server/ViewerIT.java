@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.interactions.Actions;
 
 /** The viewer in headless Chromium against the real server: what a researcher sees. */
+@Timeout(300) // each test: a hang fails instead of stalling the build
 class ViewerIT {
   @TempDir Path runs;
 

@@ -57,7 +57,7 @@ final class PushService implements HttpService {
       String total = a.total() == null ? "?" : String.valueOf(a.total());
       if (a.duplicate()) {
         metrics.duplicates.increment();
-        LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk " + (c.chunkIndex() + 1) + "/" + total
+        LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk_index=" + c.chunkIndex() + " of " + total
             + " duplicate, ignored");
         Responses.json(req, res, new PushResponse(PushResponse.DUPLICATE, c.replayId(), c.chunkIndex(), 0, a.eventId()));
         return;
@@ -68,7 +68,7 @@ final class PushService implements HttpService {
       metrics.framesPushed.add(c.frameCount());
       if (a.started()) metrics.replaysStarted.increment();
       if (a.ended()) metrics.replaysCompleted.increment();
-      LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk " + (c.chunkIndex() + 1) + "/" + total
+      LOG.log(Level.INFO, "push replay=" + c.replayId() + " chunk_index=" + c.chunkIndex() + " of " + total
           + " frames=" + c.frameCount() + " bytes=" + body.bytes().length + " viewers=" + notified
           + (a.ended() ? " (replay complete)" : ""));
       Responses.json(req, res, new PushResponse(PushResponse.OK, c.replayId(), c.chunkIndex(), notified, a.eventId()));
