@@ -63,7 +63,8 @@ public final class EchelonClient implements AutoCloseable {
       return pusher.push(replay, progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EchelonException("interrupted while pushing replay " + replay.replayId(), e);
+      throw new EchelonException(EchelonException.Kind.DROPPED, 0, "interrupted while pushing replay "
+          + replay.replayId(), e);
     } catch (EchelonException e) {
       counters.lastError = e.getMessage();
       throw e;
@@ -127,10 +128,10 @@ public final class EchelonClient implements AutoCloseable {
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return n;
     } catch (java.io.IOException e) {
-      throw new EchelonException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new EchelonException(EchelonException.Kind.LOCAL, 0, "cannot write " + file + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EchelonException("interrupted while pulling replay " + replayId, e);
+      throw new EchelonException(EchelonException.Kind.DROPPED, 0, "interrupted while pulling replay " + replayId, e);
     } finally {
       if (part != null) {
         try {

@@ -131,6 +131,6 @@ public final class LiveStream implements AutoCloseable {
     client.counters().dropped.increment();
     client.counters().lastError = why;
     LOG.log(Level.WARNING, "echelon: giving up on live replay " + replayId + ": " + why);
-    done.completeExceptionally(new EchelonException(0, why));
+    done.completeExceptionally(new EchelonException(EchelonException.Kind.DROPPED, why));
   }
 }

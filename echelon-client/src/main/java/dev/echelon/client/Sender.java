@@ -22,7 +22,7 @@ final class Sender {
 
     /** Called when the job is dropped before it ran. */
     void dropped(String why) {
-      result.completeExceptionally(new EchelonException(0, why));
+      result.completeExceptionally(new EchelonException(EchelonException.Kind.DROPPED, why));
     }
   }
 

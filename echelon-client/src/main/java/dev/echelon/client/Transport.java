@@ -28,6 +28,8 @@ final class Transport {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Counters counters;
+  /** How a backoff is waited out; tests record it instead. */
+  Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
   Transport(OkHttpClient http, HttpUrl base, String token, int maxAttempts, Duration initialBackoff,
       Duration maxBackoff, Counters counters) {
@@ -74,10 +76,11 @@ final class Transport {
     Request request = request(path).build();
     Duration backoff = initialBackoff;
     String last = null;
+    int lastStatus = 0;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) {
         counters.retries.increment();
-        Thread.sleep(backoff.toMillis());
+        sleeper.sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
       }
       long written = 0;
@@ -85,6 +88,7 @@ final class Transport {
         int code = r.code();
         if (code >= 500 || code == 429 || code == 408) {
           last = "HTTP " + code + " " + detail(r.body().bytes());
+          lastStatus = code;
           continue;
         }
         if (code >= 300) {
@@ -96,12 +100,14 @@ final class Transport {
         return written;
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted during " + request.url());
-        if (written > 0) throw new EchelonException(0, "the download of " + request.url() + " broke off after "
-            + written + " bytes: " + e.getMessage());
+        if (written > 0) throw new EchelonException(EchelonException.Kind.UNREACHABLE, "the download of "
+            + request.url() + " broke off after " + written + " bytes: " + e.getMessage());
         last = e.getClass().getSimpleName() + ": " + e.getMessage();
+        lastStatus = 0;
       }
     }
-    throw new EchelonException(0, "gave up on GET " + request.url() + " after " + maxAttempts + " attempts; last error: "
+    throw new EchelonException(lastStatus == 0 ? EchelonException.Kind.UNREACHABLE : EchelonException.Kind.UNAVAILABLE,
+        "gave up on GET " + request.url() + " after " + maxAttempts + " attempts; last error: "
         + last + ". Is the Echelon server running at " + base + "?");
   }
 
@@ -117,10 +123,11 @@ final class Transport {
   private Answer call(Request request, boolean notFoundIsAnswer) throws InterruptedException {
     Duration backoff = initialBackoff;
     String last = null;
+    int lastStatus = 0;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) {
         counters.retries.increment();
-        Thread.sleep(backoff.toMillis());
+        sleeper.sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
       }
       try (Response r = http.newCall(request).execute()) {
@@ -129,6 +136,7 @@ final class Transport {
         if (code < 300 || (notFoundIsAnswer && code == 404)) return new Answer(code, body);
         if (code >= 500 || code == 429 || code == 408) {
           last = "HTTP " + code + " " + detail(body);
+          lastStatus = code;
           continue;
         }
         throw new EchelonException(code, detail(body) + " (" + request.method() + " " + request.url()
@@ -136,11 +144,13 @@ final class Transport {
       } catch (IOException e) {
         if (Thread.currentThread().isInterrupted()) throw new InterruptedException("interrupted during " + request.url());
         String mismatch = protocolMismatch(e);
-        if (mismatch != null) throw new EchelonException(0, mismatch + " (" + request.method() + " " + request.url() + ")");
+        if (mismatch != null) throw new EchelonException(EchelonException.Kind.REFUSED, mismatch + " (" + request.method() + " " + request.url() + ")");
         last = e.getClass().getSimpleName() + ": " + e.getMessage();
+        lastStatus = 0;
       }
     }
-    throw new EchelonException(0, "gave up on " + request.method() + " " + request.url() + " after " + maxAttempts
+    throw new EchelonException(lastStatus == 0 ? EchelonException.Kind.UNREACHABLE : EchelonException.Kind.UNAVAILABLE,
+        "gave up on " + request.method() + " " + request.url() + " after " + maxAttempts
         + " attempts; last error: " + last + ". Is the Echelon server running at " + base + "?");
   }
 
