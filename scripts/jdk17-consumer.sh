@@ -34,8 +34,8 @@ done
 [ -n "$url" ] || { echo "jdk17-consumer: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 
 out=$("$jdk17/bin/java" -cp "scripts/jdk17-consumer/target/classes:$(cat "$work/cp.txt")" example.Trainer "$url" \
-  echelon-server/src/test/resources/fixtures/replay-20x20-seed0.json.gz)
+  examples/replay-20x20-seed0.json.gz)
 echo "$out"
-grep -q '^java 17$' <<<"$out" && grep -q ' 185 frames in 2 chunks$' <<<"$out" && grep -q 'route FOUND' <<<"$out" \
+grep -q '^java 17$' <<<"$out" && grep -q ' 185 frames in 2 chunks$' <<<"$out" && grep -q 'route FOUND' <<<"$out" && grep -q 'examples world route FOUND' <<<"$out" \
   || { echo "jdk17-consumer: FAILED: unexpected output above" >&2; exit 1; }
 echo "jdk17-consumer: OK (JDK 17 pushed a replay with the SDK and planned a path with nav)" >&2

@@ -31,5 +31,11 @@ public final class Trainer {
     System.out.println("nodes " + graph.nodeCount() + " route " + route.outcome() + " cost " + route.cost()
         + " positions " + route.positions().size());
     if (!route.found()) System.exit(1);
+
+    // the README's nav snippet, on the world in examples/
+    NavWorld big = WorldJson.read(Path.of("examples/world-100x100x20-seed7.json.gz"));
+    Route across = big.graph().findPath(new Position(5, 5, 1), new Position(90, 90, 1));
+    System.out.println("examples world route " + across.outcome() + " via " + across.positions().size() + " nodes");
+    if (!across.found()) System.exit(1);
   }
 }
