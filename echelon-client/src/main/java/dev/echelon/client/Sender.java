@@ -82,6 +82,7 @@ final class Sender {
       try {
         job.run();
       } catch (InterruptedException e) {
+        counters.dropped.increment(); // under way when close() ran out of time: counted like the queued ones
         job.dropped("the Echelon client was closed before this was sent");
         synchronized (this) {
           busy = false;

@@ -77,6 +77,7 @@ class SenderTest {
     assertThat(stuck.result).isCompletedExceptionally();
     assertThat(waiting.result).isCompletedExceptionally();
     assertThat(sender.queued()).isZero();
+    assertThat(counters.dropped.sum()).as("the one under way and the one queued").isEqualTo(2);
     Sender.Job late = job(new CountDownLatch(1), new CountDownLatch(0));
     sender.submit(late);
     assertThat(late.result).as("a closed sender takes nothing").isCompletedExceptionally();
