@@ -23,8 +23,8 @@ final class StreamKeeper {
   static final int STREAM_NOT_FOUND = 10059;
   /** How long a claimed stream waits before the ask: servers reconnect within NATS's 500 ms reconnect wait. */
   static final Duration GRACE = Duration.ofSeconds(1);
-  /** A stream sealed this long was left half made. */
-  static final Duration ABANDONED = Duration.ofSeconds(10);
+  /** A stream sealed this long was left half made: well past what its maker takes (GRACE, then an ask of up to 8 s). */
+  static final Duration ABANDONED = Duration.ofSeconds(30);
 
   private final JetStreamManagement jsm;
   private final StreamConfiguration config;
@@ -71,7 +71,7 @@ final class StreamKeeper {
       if (!abandoned(info)) return info;
       LOG.log(Level.WARNING, "the JetStream stream " + config.getName() + " was left half made (since "
           + info.getCreateTime() + "); this server finishes making it");
-      return open(info);
+      return finish(info);
     }
     StreamConfiguration now = info.getConfiguration();
     if (now.getMaxBytes() != config.getMaxBytes() || now.getReplicas() != config.getReplicas()) {
@@ -127,10 +127,24 @@ final class StreamKeeper {
     }
   }
 
+  /**
+   * Finishes a stream another server left sealed, unless that server (or a third) opened it
+   * meanwhile: a purge of an open stream would remove messages already acknowledged.
+   */
+  StreamInfo finish(StreamInfo sealed) throws IOException, JetStreamApiException, InterruptedException {
+    long next = highWater.everywhere() + 1; // asked before looking again: the look is the latest word
+    StreamInfo now = jsm.getStreamInfo(config.getName());
+    if (!making(now) || !now.getCreateTime().equals(sealed.getCreateTime())) return now;
+    return open(now, next);
+  }
+
   /** Moves a sealed stream's sequence past every id a live server has seen, then opens it to publishes. */
   private StreamInfo open(StreamInfo sealed) throws IOException, JetStreamApiException, InterruptedException {
     // asked only now: an id acknowledged before the stream was sealed is in some server's answer
-    long next = highWater.everywhere() + 1;
+    return open(sealed, highWater.everywhere() + 1);
+  }
+
+  private StreamInfo open(StreamInfo sealed, long next) throws IOException, JetStreamApiException {
     if (next > Math.max(1, sealed.getStreamState().getFirstSequence())) {
       jsm.purgeStream(config.getName(), PurgeOptions.builder().sequence(next).build());
     }

@@ -142,6 +142,29 @@ class StreamKeeperIT {
   }
 
   @Test
+  void aSealedStreamItsMakerOpenedMeanwhileIsNotPurgedByAServerThatTookItForAbandoned() throws Exception {
+    try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
+        Connection a = Nats.connect(nats.url());
+        Connection b = Nats.connect(nats.url());
+        HighWater makerWater = new HighWater(a, "_KEEP.highwater", null);
+        HighWater otherWater = new HighWater(b, "_KEEP.highwater", null)) {
+      StreamKeeper maker = new StreamKeeper(a.jetStreamManagement(), CONFIG, makerWater);
+      StreamKeeper other = new StreamKeeper(b.jetStreamManagement(), CONFIG, otherWater);
+      assertThat(maker.claim()).isTrue();
+      StreamInfo sealed = other.ensure();
+      assertThat(other.making(sealed)).as("the other server sees it sealed").isTrue();
+
+      a.jetStreamManagement().updateStream(CONFIG); // the maker opens it (slowly, but it does)
+      for (int i = 0; i < 3; i++) a.jetStream().publish("KEEP.replay.r.x", new byte[1]);
+      otherWater.raise(3); // and the other server read those ids
+
+      StreamInfo info = other.finish(sealed); // it had taken the stream for abandoned: it looks again first
+      assertThat(info.getStreamState().getMsgCount()).as("acknowledged messages kept").isEqualTo(3);
+      assertThat(a.jetStreamManagement().getStreamInfo("KEEP").getStreamState().getMsgCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void whenTwoServersFindTheStreamMissingAtOnceOnlyOneClaimsIt() throws Exception {
     try (NatsServer nats = new NatsServer(dir.resolve("nats"), "n1").start();
         Connection a = Nats.connect(nats.url());
