@@ -10,6 +10,7 @@ import { NavOverlay } from './nav.js';
 import { initPanels, runNameOf } from './panels.js';
 import { initRunPlot } from './runplot.js';
 import { initEventLog } from './eventlog.js';
+import { RESULT_MS, keepUp, showResult, watchedToEnd } from './followlive.js';
 import { Timeline } from './timeline.js';
 import { EntityPanel } from './entities.js';
 import { VOXELS, UNKNOWN } from './scene.js';
@@ -49,11 +50,7 @@ const state = {
   /** @type {?Replay} the replay whose end the result card was decided for */
   resultFor: null,
 };
-/** How long a finished match's result stays up before following live moves on. */
-const RESULT_MS = 4000;
-/** Following live, a live replay this far (s) behind its edge skips to near it; half this far plays faster. */
-const JUMP_LAG_S = 20;
-const EDGE_S = 3;
+
 const timeline = new Timeline($('markers'), (frame) => { setPlaying(false); userTookControl(); seekFrame(frame); },
   $('ticks'));
 const entities = new EntityPanel((id) => select(id));
@@ -121,7 +118,8 @@ const stream = new EventStream(runFilter ? `/events?run=${encodeURIComponent(run
     for (const known of [state.replay, state.pending]) if (known && known.id === data.replay_id) return; // a catch-up repeat
     const r = new Replay(data);
     state.replaysSeen++;
-    if ((!state.replay && !state.linked) || (state.followLive && watchedToEnd(state.replay))) {
+    const resultUp = state.resultFor === state.replay && performance.now() < state.resultUntil;
+    if ((!state.replay && !state.linked) || (state.followLive && watchedToEnd(state.replay, state.time) && !resultUp)) {
       show(r);
     } else {
       state.pending = r; // following live, it comes once this match has been played to its end
@@ -158,41 +156,6 @@ initRunPlot({ open: (id) => openArchived(id, false), run: () => runFilter || (st
 initEventLog({ replay: () => state.replay, seek: (i) => { setPlaying(false); userTookControl(); seekFrame(i); } });
 
 // --- playback -------------------------------------------------------------------------------
-
-/**
- * Whether following live may leave this replay now: it was played to its end, or its trainer has
- * sent nothing for half a minute.
- * @param {?Replay} r
- */
-function watchedToEnd(r) {
-  if (!r) return true;
-  if (!r.complete) return Date.now() - r.lastDataAt > 30_000;
-  return !r.frames.length || state.time >= r.duration() - 0.05;
-}
-
-/**
- * Shows how the match on screen ended: winner in team colour, the rule, scores and kills; false
- * when its frames name no teams (nothing to tell).
- * @param {Replay} r
- */
-function showResult(r) {
-  const o = r.outcome();
-  if (!o || !Object.keys(o.alive).length) return false;
-  const title = $('result-title');
-  title.className = o.winner || '';
-  const name = (/** @type {string} */ team) => team.charAt(0).toUpperCase() + team.slice(1);
-  title.textContent = o.winner ? `${name(o.winner)} wins` : 'Draw';
-  const how = o.rule === 'zone' ? `by zone points: ${o.toWin} reached at ${o.at.toFixed(1)} s`
-    : o.rule === 'elimination' ? `by elimination at ${o.at.toFixed(1)} s` : `time-out after ${o.duration.toFixed(1)} s`;
-  const teams = [...new Set([...Object.keys(o.scores), ...Object.keys(o.kills), ...Object.keys(o.alive)])].sort();
-  const each = (/** @type {(t: string) => string} */ f) => teams.map((t) => `${t} ${f(t)}`).join(' · ');
-  const lines = [how];
-  if (Object.keys(o.scores).length) lines.push(`zone points ${each((t) => (o.scores[t] || 0).toFixed(1))} of ${o.toWin}`);
-  lines.push(`kills ${each((t) => String(o.kills[t] || 0))}`, `alive at the end ${each((t) => String(o.alive[t] || 0))}`);
-  $('result-detail').textContent = lines.join('\n');
-  $('result').classList.remove('hidden');
-  return true;
-}
 
 function seekFrame(index) {
   const r = state.replay;
@@ -455,13 +418,12 @@ function tick(now) {
     const duration = r.duration();
     let rate = state.speed;
     if (state.followLive && state.playing) { // keep up with the stream rather than drift behind it
-      const lag = duration - state.time;
-      if (!r.complete && lag > JUMP_LAG_S) {
-        state.time = duration - EDGE_S; // the past stays a scrub away
+      const keep = keepUp(r, state.time, state.speed, Boolean(state.pending));
+      rate = keep.rate;
+      if (keep.time !== state.time) {
+        state.time = keep.time; // the past stays a scrub away
         state.lastFrame = r.indexAt(r.frames[0].t + state.time) - 1;
         effects.clear();
-      } else if (lag > JUMP_LAG_S / 2 && (!r.complete || state.pending)) {
-        rate = state.speed * 1.5;
       }
     }
     if (state.playing) state.time = Math.min(duration, state.time + dt * rate);

@@ -26,6 +26,8 @@ export class Replay {
     this.complete = false;
     /** when the last event of this replay arrived (ms since the epoch) */
     this.lastDataAt = Date.now();
+    /** the longest stretch of match time one chunk carried (s): live playback lags by up to that */
+    this.maxChunkSpan = 0;
   }
 
   /**
@@ -38,6 +40,7 @@ export class Replay {
     if (!Number.isInteger(index) || index < 0 || this.chunks.has(index) || !Array.isArray(frames)) return false;
     this.chunks.set(index, frames);
     this.bytes += bytes;
+    if (frames.length > 1) this.maxChunkSpan = Math.max(this.maxChunkSpan, frames[frames.length - 1].t - frames[0].t);
     this.lastDataAt = Date.now();
     let grew = false;
     while (this.chunks.has(this.contiguous)) {
