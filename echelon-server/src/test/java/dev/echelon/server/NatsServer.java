@@ -145,7 +145,21 @@ public final class NatsServer implements AutoCloseable {
     return null;
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768 up): a node killed and started again on
+   * its port must find it free, and an ephemeral port may meanwhile be taken by any process's
+   * outgoing connection.
+   */
   static int freePort() {
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -162,9 +162,10 @@ final class StreamIndex implements AutoCloseable {
     }
     // messages applied while the info was on its way are no loss: compare with what was read before asking
     if (last < asked[1]) {
-      // a store nats-server is still loading may show less for a moment: a loss is one that lasts
+      // a store nats-server is still loading may show less for a moment, and so may a cluster whose replicas are
+      // catching up after a node lost its store: a loss is one that lasts, told by a settled stream
       long now = System.nanoTime();
-      if (shrunkSince == 0) shrunkSince = now;
+      if (shrunkSince == 0 || !settled(info)) shrunkSince = now;
       if (now - shrunkSince < CONFIRM_LOSS_NANOS) return;
       shrunkSince = 0;
       reset(info, "it holds up to sequence " + last + ", this server had read " + asked[1]);
@@ -173,6 +174,13 @@ final class StreamIndex implements AutoCloseable {
     shrunkSince = 0;
     streamLast = Math.max(streamLast, last);
     if (first > streamFirst) evict(first);
+  }
+
+  /** Whether the stream's group has a leader and every replica is current (always, for a stream of one replica). */
+  private static boolean settled(StreamInfo info) {
+    var cluster = info.getClusterInfo();
+    if (cluster == null || cluster.getReplicas() == null || cluster.getReplicas().isEmpty()) return true;
+    return cluster.getLeader() != null && cluster.getReplicas().stream().allMatch(r -> r.isCurrent() && !r.isOffline());
   }
 
   /** The stream is not the one the index was built from: start over from what it holds. */
