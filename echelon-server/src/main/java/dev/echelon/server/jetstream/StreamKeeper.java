@@ -21,6 +21,8 @@ import java.lang.System.Logger.Level;
 final class StreamKeeper {
   private static final Logger LOG = System.getLogger(StreamKeeper.class.getName());
   static final int STREAM_NOT_FOUND = 10059;
+  /** Another server's claim (its sealed subject differs from ours, so the configs differ). */
+  static final int STREAM_NAME_IN_USE = 10058;
   /** How long a claimed stream waits before the ask: servers reconnect within NATS's 500 ms reconnect wait. */
   static final Duration GRACE = Duration.ofSeconds(1);
   /** A stream sealed this long was left half made: well past what its maker takes (GRACE, then an ask of up to 8 s). */
@@ -101,12 +103,13 @@ final class StreamKeeper {
   }
 
   /** Makes the stream sealed; false when another server did first (its sealed subject differs from ours). */
-  boolean claim() throws IOException {
+  boolean claim() throws IOException, JetStreamApiException {
     try {
       jsm.addStream(StreamConfiguration.builder(config).subjects(sealedSubject()).build());
       return true;
-    } catch (JetStreamApiException raced) {
-      return false;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == STREAM_NAME_IN_USE) return false;
+      throw e; // not made, not by anyone (a cluster short of peers, say): the caller tries again
     }
   }
 

@@ -197,9 +197,14 @@ final class NatsTarget implements Target {
 
   @Override public synchronized void removeStream() {
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    java.time.ZonedDateTime target = null; // the stream this removal is for: a retry must not remove the next one
     while (true) { // as an operator would: a busy NATS may time out a request, so try again
       try (Connection nc = connect()) {
-        nc.jetStreamManagement().deleteStream("ECHELON");
+        var jsm = nc.jetStreamManagement();
+        java.time.ZonedDateTime now = jsm.getStreamInfo("ECHELON").getCreateTime();
+        if (target == null) target = now;
+        else if (!target.equals(now)) break; // the first try removed it; a server has made it again since
+        jsm.deleteStream("ECHELON");
         break;
       } catch (io.nats.client.JetStreamApiException e) {
         if (e.getApiErrorCode() == 10059) break; // not there now: a server is making it again
