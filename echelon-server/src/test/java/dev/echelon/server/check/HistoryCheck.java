@@ -64,18 +64,25 @@ public final class HistoryCheck {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    boolean keep = false;
     try {
-      return run(w, h -> new NatsTarget(w.settings(), home, onCluster(w.seed())), false);
+      Result r = run(w, h -> new NatsTarget(w.settings(), home, onCluster(w.seed())), false);
+      keep = !r.violations().isEmpty();
+      if (keep) System.out.println("seed " + w.seed() + ": nats-server logs kept in " + home + " (*/nats.log)");
+      return r;
     } finally {
-      try (var walk = java.nio.file.Files.walk(home)) {
-        for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
-      } catch (java.io.IOException e) {
-        // a temporary folder
-      }
+      if (!keep) deleteTree(home);
     }
   }
 
-  /** Whether a NATS history runs on a 3-node R3 cluster (its NATS faults then hit the stream's leader). */
+  private static void deleteTree(java.nio.file.Path home) {
+    try (var walk = java.nio.file.Files.walk(home)) {
+      for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+    } catch (java.io.IOException e) {
+      // a temporary folder
+    }
+  }
+
   /** Where a harness failure came from: its first frames in our code. */
   static String where(Throwable e) {
     StringBuilder b = new StringBuilder();
@@ -88,6 +95,7 @@ public final class HistoryCheck {
     return b.toString();
   }
 
+  /** Whether a NATS history runs on a 3-node R3 cluster (its NATS faults then hit the stream's leader). */
   static boolean onCluster(long seed) {
     return Math.floorMod(seed, 4) == 3;
   }
