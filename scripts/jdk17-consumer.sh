@@ -16,7 +16,15 @@ if [ -z "$jdk17" ]; then
 fi
 work=$(mktemp -d)
 server_pid=""
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true # its shutdown writes the clean-shutdown mark into the runs folder
+  fi
+  for _ in 1 2 3 4 5; do rm -rf "$work" 2>/dev/null && return 0; sleep 1; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 echo "jdk17-consumer: building the consumer project with $jdk17" >&2
 (cd scripts/jdk17-consumer && JAVA_HOME="$jdk17" MAVEN_OPTS="" mvn -B -q -ntp compile dependency:build-classpath \
