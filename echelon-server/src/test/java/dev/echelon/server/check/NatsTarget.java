@@ -122,10 +122,12 @@ final class NatsTarget implements Target {
         restart(nodes.get(0), wipe);
         awaitStream(wipe);
       } else {
-        // a store is wiped only while the other two hold every message (R3 survives one lost store, not two): a
-        // cluster still catching up from the last fault gets a plain kill instead
+        // the leader is hit (killed, or its store wiped) only while every copy holds every message: with one copy
+        // behind, an acknowledged message may be on the leader and one other node only, and R3 promises to survive
+        // one lost node, not that; a cluster still catching up gets a follower killed instead
         boolean agreed = awaitReplicasCurrent();
-        restart(leader(), wipe && agreed); // its peers hold every acknowledged message: nothing may be lost
+        NatsServer leader = leader();
+        restart(agreed ? leader : nodes.stream().filter(n -> n != leader).findFirst().orElse(leader), wipe && agreed);
         awaitReplicasCurrent();
       }
     } catch (IOException e) {
