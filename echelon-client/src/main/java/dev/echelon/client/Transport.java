@@ -78,11 +78,7 @@ final class Transport {
     String last = null;
     int lastStatus = 0;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) {
-        counters.retries.increment();
-        sleeper.sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-      }
+      if (attempt > 1) backoff = pause(backoff);
       long written = 0;
       try (Response r = http.newCall(request).execute()) {
         int code = r.code();
@@ -106,8 +102,20 @@ final class Transport {
         lastStatus = 0;
       }
     }
-    throw new EchelonException(lastStatus == 0 ? EchelonException.Kind.UNREACHABLE : EchelonException.Kind.UNAVAILABLE,
-        "gave up on GET " + request.url() + " after " + maxAttempts + " attempts; last error: "
+    throw gaveUp(request, last, lastStatus);
+  }
+
+  /** Counts a retry and waits out its backoff; returns the next one (doubled, up to the cap). */
+  private Duration pause(Duration backoff) throws InterruptedException {
+    counters.retries.increment();
+    sleeper.sleep(backoff);
+    return backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+  }
+
+  /** The failure once the attempts ran out: unavailable when the last answer was a 5xx, else unreachable. */
+  private EchelonException gaveUp(Request request, String last, int lastStatus) {
+    return new EchelonException(lastStatus == 0 ? EchelonException.Kind.UNREACHABLE : EchelonException.Kind.UNAVAILABLE,
+        "gave up on " + request.method() + " " + request.url() + " after " + maxAttempts + " attempts; last error: "
         + last + ". Is the Echelon server running at " + base + "?");
   }
 
@@ -125,11 +133,7 @@ final class Transport {
     String last = null;
     int lastStatus = 0;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) {
-        counters.retries.increment();
-        sleeper.sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-      }
+      if (attempt > 1) backoff = pause(backoff);
       try (Response r = http.newCall(request).execute()) {
         byte[] body = r.body().bytes();
         int code = r.code();
@@ -149,9 +153,7 @@ final class Transport {
         lastStatus = 0;
       }
     }
-    throw new EchelonException(lastStatus == 0 ? EchelonException.Kind.UNREACHABLE : EchelonException.Kind.UNAVAILABLE,
-        "gave up on " + request.method() + " " + request.url() + " after " + maxAttempts
-        + " attempts; last error: " + last + ". Is the Echelon server running at " + base + "?");
+    throw gaveUp(request, last, lastStatus);
   }
 
   /**
