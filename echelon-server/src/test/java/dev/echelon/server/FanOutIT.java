@@ -74,6 +74,10 @@ class FanOutIT {
       try {
         for (int i = 0; i < 17; i++) viewers.add(new SseReader(s.url("/events")));
         assertThat(viewers.get(0).awaitEnd(WAIT)).as("oldest viewer's stream ended").isTrue();
+        synchronized (viewers.get(0).comments) {
+          assertThat(viewers.get(0).comments).as("the stream's last line says why it ended")
+              .last().asString().startsWith(": closed: evicted: more than 16 viewers (ECHELON_SSE_MAX_CLIENTS)");
+        }
         assertThat(s.get("/health").json().get("clients").asInt()).isEqualTo(16);
         String hash = s.putSmallWorld();
         s.post("/push", "{\"replay_id\":\"e\",\"world_ref\":\"" + hash + "\",\"chunk_index\":0,\"chunk_count\":1,\"frames\":[]}");

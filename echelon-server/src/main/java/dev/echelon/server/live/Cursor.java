@@ -85,8 +85,7 @@ public final class Cursor {
   public void serve(EventReader reader, OutputStream out, boolean gzip, WorldStore worlds, Duration keepalive)
       throws IOException {
     thread = Thread.currentThread();
-    this.reader = reader;
-    if (closed) return;
+    this.reader = reader; // closed already (evicted as it came): it still says why
     SseWriter writer = new SseWriter(new Progress(out), gzip);
     long keepaliveNanos = keepalive.toNanos();
     long lastKeepalive = System.nanoTime();
@@ -122,13 +121,15 @@ public final class Cursor {
           lastKeepalive = System.nanoTime(); // the keepalive is for otherwise silent streams
         }
       }
-      writer.finish();
     } catch (InterruptedException e) {
       // closed: end the stream
     } finally {
       closed = true;
       reader.close();
     }
+    String why = closeReason;
+    if (why != null) writer.text(EventFormat.closed(why));
+    writer.finish();
   }
 
   private Payload data(LogEvent e, WorldStore worlds) {

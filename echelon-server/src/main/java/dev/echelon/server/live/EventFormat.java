@@ -27,6 +27,11 @@ public final class EventFormat {
     return ascii("id: " + id + "\nevent: " + name + "\ndata: ");
   }
 
+  /** The last line of a stream the server ends: why, as a comment (EventSource ignores it; people and tools read it). */
+  static byte[] closed(String reason) {
+    return ascii(": closed: " + reason.replace('\n', ' ') + "\n\n");
+  }
+
   static byte[] keepalive(long unixSeconds) {
     return ascii(": keepalive " + unixSeconds + "\n\n");
   }

@@ -78,6 +78,9 @@ final class History {
     /** Set when the server ended the connection with no restart, stall or injected fault to explain it. */
     volatile boolean endedWhileServerUp;
     volatile int liveConnectionsAtEnd;
+    /** Why the server said it ended the stream (its {@code : closed:} comment) while the viewer was there, or null. */
+    volatile String serverReason;
+    volatile int liveWhenClosed;
 
     Connection(int viewer, int serial, String run, String replay, boolean gzip, Long resumeAfter, int generation,
         long openedClock) {

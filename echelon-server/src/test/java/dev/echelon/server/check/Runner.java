@@ -99,7 +99,12 @@ final class Runner implements AutoCloseable {
       case Step.Vanish v -> viewers.vanish(v.viewer());
       case Step.Burst b -> {
         viewers.vanishAll();
-        for (int v = b.firstViewer(); v < b.firstViewer() + b.count(); v++) viewers.connect(v, null, null, v % 2 == 0, null);
+        int first = b.firstViewer();
+        int n = b.count();
+        for (int v = first; v < first + n; v++) viewers.connect(v, null, null, v % 2 == 0, null);
+        for (int v = first; v < first + n; v++) viewers.awaitStarted(v, java.time.Duration.ofSeconds(2));
+        viewers.vanishAll(); // their slots are taken until the server notices
+        for (int v = first + n; v < first + 2 * n; v++) viewers.connect(v, null, null, v % 2 == 0, null);
       }
       case Step.Observe o -> observe();
       case Step.Restart r -> fault(s, target::restart);

@@ -62,10 +62,15 @@ sealed interface Step {
     }
   }
 
-  /** Every viewer vanishes, and as many new ones connect at once (PROTOCOL.md §3's cap applies). */
+  /**
+   * A full house of {@code count} viewers connects, all of them vanish at once (processes killed),
+   * and as many new ones connect right away (PROTOCOL.md §3's cap applies): viewers
+   * {@code firstViewer} to {@code firstViewer + 2 * count - 1}.
+   */
   record Burst(int firstViewer, int count) implements Step {
     @Override public String toString() {
-      return "burst v" + firstViewer + "..v" + (firstViewer + count - 1);
+      return "burst v" + firstViewer + "..v" + (firstViewer + count - 1) + " vanish, then v" + (firstViewer + count)
+          + "..v" + (firstViewer + 2 * count - 1);
     }
   }
 

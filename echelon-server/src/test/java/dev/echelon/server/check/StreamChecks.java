@@ -246,6 +246,13 @@ final class StreamChecks {
   /** I8: the server ended a live, reading connection while no more than the cap were connected. */
   private void evictions() {
     for (History.Connection c : h.connections) {
+      // an eviction is the cap's decision alone: no fault excuses one while the cap was not exceeded
+      if (c.serverReason != null && c.serverReason.startsWith("evicted")
+          && c.liveWhenClosed <= workload.settings().maxViewers()) {
+        violation("I8 " + c + " was evicted (" + c.serverReason + ") while only " + c.liveWhenClosed
+            + " viewers were connected (cap " + workload.settings().maxViewers() + ")");
+        continue;
+      }
       if (c.closedByClient || !c.endedWhileServerUp || h.lateJoiners.containsKey(c.viewer)) continue;
       if (c.liveConnectionsAtEnd <= workload.settings().maxViewers()) {
         violation("I8 " + c + " was ended by the server (" + c.endCause + ") while only " + c.liveConnectionsAtEnd

@@ -159,9 +159,13 @@ final class Viewers implements AutoCloseable {
           name = line.substring(7);
         } else if (line.startsWith("data: ")) {
           data = line.substring(6);
+        } else if (line.startsWith(": closed: ") && !c.closedByClient) { // a vanished viewer is fair game
+          c.liveWhenClosed = live.get(); // counted now: a later vanish must not make the eviction look wrong
+          c.serverReason = line.substring(10);
         }
       }
-      c.endCause = c.closedByClient ? "closed by the viewer" : "the server ended the stream";
+      c.endCause = c.closedByClient ? "closed by the viewer"
+          : "the server ended the stream" + (c.serverReason == null ? "" : " (" + c.serverReason + ")");
     } catch (IOException | InterruptedException e) {
       c.endCause = c.closedByClient ? "closed by the viewer" : "the connection failed: " + e;
     } finally {

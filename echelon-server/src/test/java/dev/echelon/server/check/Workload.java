@@ -82,7 +82,7 @@ record Workload(long seed, Settings settings, List<Step> steps) {
         steps.add(new Step.Settle());
       } else if (roll < 82) {
         steps.add(new Step.Burst(viewers, settings.maxViewers()));
-        viewers += settings.maxViewers();
+        viewers += 2 * settings.maxViewers();
       } else {
         Step f = fault(r, faults, replays);
         if (f != null) steps.add(f);
