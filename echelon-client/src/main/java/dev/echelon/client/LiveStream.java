@@ -66,6 +66,31 @@ public final class LiveStream implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds a frame with RL signals put under each named mech's {@code rl} object (the frame itself is
+   * not changed). A mech the frame does not have is added with just its signals.
+   */
+  public LiveStream addFrame(Object frame, RlSignals rl) {
+    java.util.Objects.requireNonNull(rl, "rl");
+    JsonNode tree;
+    try {
+      tree = dev.echelon.core.Json.mapper().readTree(JsonPayloads.raw(frame).toByteArray());
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("a frame must be JSON: " + e.getMessage(), e);
+    }
+    if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode f)) {
+      throw new IllegalArgumentException("a frame with RL signals must be a JSON object, got " + tree.getNodeType());
+    }
+    var mechs = f.has("mechs") && f.get("mechs").isObject() ? (com.fasterxml.jackson.databind.node.ObjectNode) f.get("mechs")
+        : f.putObject("mechs");
+    rl.byMech().forEach((id, values) -> {
+      var mech = mechs.get(id) instanceof com.fasterxml.jackson.databind.node.ObjectNode m ? m : mechs.putObject(id);
+      var signals = mech.get("rl") instanceof com.fasterxml.jackson.databind.node.ObjectNode r ? r : mech.putObject("rl");
+      values.forEach(signals::put);
+    });
+    return addFrame(f);
+  }
+
   /** Sends the last chunk, marked final, in the background; returns at once. */
   @Override public void close() {
     if (closed) return;

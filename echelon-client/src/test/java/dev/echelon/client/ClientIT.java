@@ -179,6 +179,31 @@ class ClientIT {
   }
 
   @Test
+  void rlSignalsAttachedToLiveFramesAddUpToEachTeamsReturnInTheOutcome() throws Exception {
+    JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
+    try (TestServer s = TestServer.start(runs);
+        EchelonClient client = EchelonClient.builder().baseUrl(s.url("/")).chunkSize(10, 1 << 20).build()) {
+      LiveStream stream = client.openStream(replay.get("world"), java.util.Map.of("episode", 4));
+      for (int i = 0; i < 25; i++) {
+        stream.addFrame(replay.get("frames").get(i), RlSignals.builder().put("blue_0", "reward", 0.5)
+            .put("blue_0", "value", 2.0).put("red_3", "reward", -0.25).build());
+      }
+      stream.close();
+      stream.finished().get(15, TimeUnit.SECONDS);
+      JsonNode one = s.get("/replays/" + stream.replayId()).json();
+      JsonNode teams = one.get("outcome").get("teams");
+      assertThat(teams.get("blue").get("return").asDouble()).isEqualTo(12.5);
+      assertThat(teams.get("red").get("return").asDouble()).isEqualTo(-6.25);
+      assertThat(one.get("outcome").get("mechs").get("blue_1").get("return").isNull()).isTrue();
+      JsonNode frame = s.get("/replays/" + stream.replayId() + "/chunks/0").json().get("frames").get(0);
+      assertThat(frame.get("mechs").get("blue_0").get("rl").get("value").asDouble()).isEqualTo(2.0);
+      assertThat(frame.get("mechs").get("blue_0").get("hp").asDouble()).as("the rest of the frame is kept").isEqualTo(200.0);
+    }
+    assertThatThrownBy(() -> RlSignals.builder().put("blue_0", "reward", Double.NaN))
+        .hasMessageContaining("signal reward of mech blue_0 must be finite, got NaN");
+  }
+
+  @Test
   void aClientWideRunTagsEveryReplayForRunSubscribers() {
     try (TestServer s = TestServer.start(runs);
         SseReader alpha = new SseReader(s.url("/events?run=alpha"));

@@ -1,6 +1,7 @@
 package dev.echelon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -161,6 +162,12 @@ class JetStreamIT {
       JsonNode listB = TestServer.parse(get(b.url("/replays")).body());
       assertThat(listB).isEqualTo(listA);
       assertThat(listA.get("replays").get(0).get("complete").asBoolean()).isTrue();
+      // B never read a chunk body: the outcome comes from the tallies in the messages' headers
+      JsonNode outcome = TestServer.parse(get(b.url("/replays/shared")).body()).get("outcome");
+      assertThat(outcome.get("winner").asText()).isEqualTo("blue");
+      assertThat(outcome.get("rule").asText()).isEqualTo("zone");
+      assertThat(outcome.get("kills").asInt()).isEqualTo(9);
+      assertThat(outcome.get("mechs").get("blue_1").get("zone_s").asDouble()).isCloseTo(12.5, within(1e-6));
       assertThat(TestServer.parse(get(b.url("/runs")).body()).toString()).contains("cluster-run");
       assertThat(get(b.url("/replays/shared/chunks/3")).body()).contains("\"chunk_index\":3");
 

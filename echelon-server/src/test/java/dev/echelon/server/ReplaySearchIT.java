@@ -24,7 +24,12 @@ class ReplaySearchIT {
   @TempDir Path runs;
 
   /** What the test pushed, to search by hand. */
-  record Pushed(String id, String run, Long update, boolean complete, int frames, String note) {}
+  record Pushed(String id, String run, Long update, boolean complete, int frames, String note, String winner,
+      int kills) {
+    double duration() {
+      return (frames - 1) * 0.25;
+    }
+  }
 
   @Test
   void everyFilterSortAndPageAgreesWithABruteForceSearch() throws Exception {
@@ -41,14 +46,24 @@ class ReplaySearchIT {
         boolean complete = random.nextInt(4) != 0;
         int frames = 1 + random.nextInt(30);
         String note = notes[random.nextInt(notes.length)];
+        String winner = List.of("blue", "red", "none").get(random.nextInt(3));
+        int kills = Math.min(frames, random.nextInt(6));
         StringBuilder f = new StringBuilder("[");
-        for (int k = 0; k < frames; k++) f.append(k == 0 ? "" : ",").append("{\"t\":").append(k * 0.25).append('}');
+        for (int k = 0; k < frames; k++) {
+          f.append(k == 0 ? "" : ",").append("{\"t\":").append(k * 0.25);
+          if (k < kills) f.append(",\"events\":[{\"type\":\"kill\",\"shooter\":\"blue_0\",\"target\":\"red_1\"}]");
+          if (k == frames - 1) { // the last frame decides by zone points, or nobody reaches them
+            f.append(",\"objective\":{\"zone_score\":{\"blue\":").append(winner.equals("blue") ? 15 : 3)
+                .append(",\"red\":").append(winner.equals("red") ? 15 : 4).append("},\"zone_score_to_win\":15}");
+          }
+          f.append('}');
+        }
         String runJson = run == null ? "" : ",\"run\":{\"name\":\"" + run + "\"" + (update == null ? "" : ",\"update\":"
             + update + ",\"global_step\":" + update * 4096) + "}";
         String body = "{\"replay_id\":\"" + id + "\",\"world_ref\":\"" + world + "\",\"chunk_index\":0,\"chunk_count\":"
             + (complete ? 1 : 2) + ",\"meta\":{\"map\":\"" + note + "\"}" + runJson + ",\"frames\":" + f + "]}";
         assertThat(s.post("/push", body).status()).isEqualTo(200);
-        pushed.put(id, new Pushed(id, run, update, complete, frames, note));
+        pushed.put(id, new Pushed(id, run, update, complete, frames, note, winner, kills));
       }
       JsonNode everything = s.get("/replays?limit=1000").json();
       assertThat(everything.get("replays")).hasSize(60);
@@ -56,12 +71,22 @@ class ReplaySearchIT {
       everything.get("replays").forEach(r -> startedAt.put(r.get("replay_id").asText(), r.get("started_at").asDouble()));
       Comparator<Pushed> newest = Comparator.comparing((Pushed p) -> startedAt.get(p.id())).reversed()
           .thenComparing(Pushed::id, Comparator.reverseOrder());
+      everything.get("replays").forEach(r -> {
+        Pushed p = pushed.get(r.get("replay_id").asText());
+        JsonNode o = r.get("outcome");
+        assertThat(o.get("winner").isNull() ? "none" : o.get("winner").asText()).isEqualTo(p.winner());
+        assertThat(o.get("kills").asInt()).isEqualTo(p.kills());
+        assertThat(o.get("duration_s").asDouble()).isEqualTo(p.duration());
+        assertThat(o.get("rule").asText()).isEqualTo(!p.winner().equals("none") ? "zone"
+            : p.complete() ? "time-out" : "undecided");
+      });
       Map<String, Comparator<Pushed>> sorts = Map.of("newest", newest,
           "update", Comparator.comparing(Pushed::update, Comparator.nullsLast(Comparator.<Long>reverseOrder()))
               .thenComparing(newest),
-          "longest", Comparator.comparingInt(Pushed::frames).reversed().thenComparing(newest));
+          "longest", Comparator.comparingInt(Pushed::frames).reversed().thenComparing(newest),
+          "kills", Comparator.comparingInt(Pushed::kills).reversed().thenComparing(newest));
 
-      for (int trial = 0; trial < 40; trial++) {
+      for (int trial = 0; trial < 60; trial++) {
         List<String> params = new ArrayList<>();
         List<Predicate<Pushed>> expect = new ArrayList<>();
         if (random.nextBoolean()) {
@@ -89,7 +114,27 @@ class ReplaySearchIT {
           params.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
           expect.add(p -> p.note().toLowerCase(Locale.ROOT).contains(q.toLowerCase(Locale.ROOT)));
         }
-        String sort = List.of("newest", "update", "longest").get(random.nextInt(3));
+        if (random.nextInt(3) == 0) {
+          String w = List.of("blue", "red", "none").get(random.nextInt(3));
+          params.add("winner=" + w);
+          expect.add(p -> p.winner().equals(w));
+        }
+        if (random.nextInt(3) == 0) {
+          int k = random.nextInt(5);
+          params.add("min_kills=" + k);
+          expect.add(p -> p.kills() >= k);
+        }
+        if (random.nextInt(3) == 0) {
+          double lo = random.nextInt(20) * 0.25;
+          params.add("min_duration=" + lo);
+          expect.add(p -> p.duration() >= lo);
+        }
+        if (random.nextInt(3) == 0) {
+          double hi = random.nextInt(30) * 0.25;
+          params.add("max_duration=" + hi);
+          expect.add(p -> p.duration() <= hi);
+        }
+        String sort = List.of("newest", "update", "longest", "kills").get(random.nextInt(4));
         params.add("sort=" + sort);
         int limit = 1 + random.nextInt(7);
         params.add("limit=" + limit);
@@ -108,8 +153,11 @@ class ReplaySearchIT {
         assertThat(got).as("GET /replays?%s", String.join("&", params)).isEqualTo(want);
       }
 
-      assertThat(s.get("/replays?sort=kills").status()).isEqualTo(400);
-      assertThat(s.get("/replays?sort=kills").json().get("detail").asText()).contains("newest, update or longest");
+      assertThat(s.get("/replays?sort=most").status()).isEqualTo(400);
+      assertThat(s.get("/replays?sort=most").json().get("detail").asText()).contains("newest, update, longest or kills");
+      assertThat(s.get("/replays?min_duration=soon").json().get("detail").asText())
+          .contains("min_duration must be a number of seconds");
+      assertThat(s.get("/replays?min_kills=1.5").status()).isEqualTo(400);
       assertThat(s.get("/replays?complete=yes").status()).isEqualTo(400);
       assertThat(s.get("/replays?update_min=x").json().get("detail").asText()).contains("update_min must be a whole");
       assertThat(s.get("/replays?sort=update&cursor=garbage").status()).isEqualTo(400);

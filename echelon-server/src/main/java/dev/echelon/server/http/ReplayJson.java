@@ -2,6 +2,8 @@ package dev.echelon.server.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.echelon.core.Json;
+import dev.echelon.server.log.ChunkTally;
+import dev.echelon.server.log.Outcome;
 import dev.echelon.server.log.ReplaySummary;
 import java.io.IOException;
 
@@ -13,8 +15,13 @@ final class ReplayJson {
     return System.currentTimeMillis() / 1000.0;
   }
 
-  /** Writes the summary's fields into the object the generator is in. */
+  /** Writes the summary's fields into the object the generator is in (its outcome without each mech's figures). */
   static void fields(JsonGenerator g, ReplaySummary r, double now) throws IOException {
+    fields(g, r, now, false);
+  }
+
+  /** The same, with each mech's figures in the outcome when {@code mechs}. */
+  static void fields(JsonGenerator g, ReplaySummary r, double now, boolean mechs) throws IOException {
     g.writeStringField("replay_id", r.replayId());
     g.writeStringField("world_ref", r.worldRef());
     if (r.chunkCount() == null) g.writeNullField("chunk_count");
@@ -30,6 +37,81 @@ final class ReplayJson {
     g.writeNumberField("updated_at", r.updatedAt());
     g.writeNumberField("first_event_id", r.firstEventId());
     g.writeNumberField("last_event_id", r.lastEventId());
+    training(g, r.training());
+    outcome(g, r, mechs);
+  }
+
+  /** The run object's training fields, read once: {@code "training": {update, global_step}}. */
+  static void training(JsonGenerator g, ReplaySummary.Training t) throws IOException {
+    g.writeObjectFieldStart("training");
+    if (t.update() == null) g.writeNullField("update");
+    else g.writeNumberField("update", t.update());
+    if (t.globalStep() == null) g.writeNullField("global_step");
+    else g.writeNumberField("global_step", t.globalStep());
+    g.writeFieldName("eval");
+    if (t.eval() == null) g.writeNull();
+    else g.writeRawValue(t.eval());
+    g.writeEndObject();
+  }
+
+  /**
+   * {@code "outcome"}: winner, rule, duration, final zone points, kills and per-team totals; with
+   * {@code mechs}, each mech's figures too (one replay's answer, not listings).
+   */
+  static void outcome(JsonGenerator g, ReplaySummary r, boolean mechs) throws IOException {
+    Outcome o = r.outcome();
+    if (!o.known()) {
+      g.writeNullField("outcome");
+      return;
+    }
+    g.writeObjectFieldStart("outcome");
+    g.writeStringField("winner", o.winner());
+    g.writeStringField("rule", o.rule(r.complete()));
+    number(g, "decided_at_s", o.decidedAtSeconds());
+    number(g, "duration_s", o.durationSeconds());
+    if (o.ticks() < 0) g.writeNullField("ticks");
+    else g.writeNumberField("ticks", o.ticks());
+    g.writeObjectFieldStart("zone_score");
+    for (var e : o.zoneScore().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+    g.writeEndObject();
+    number(g, "zone_score_to_win", o.zoneScoreToWin());
+    g.writeNumberField("kills", o.kills());
+    g.writeObjectFieldStart("teams");
+    for (var e : o.teams().entrySet()) {
+      Outcome.Team t = e.getValue();
+      g.writeObjectFieldStart(e.getKey());
+      g.writeNumberField("kills", t.kills());
+      g.writeNumberField("deaths", t.deaths());
+      if (t.alive() < 0) g.writeNullField("alive");
+      else g.writeNumberField("alive", t.alive());
+      g.writeNumberField("damage_dealt", t.damage());
+      number(g, "return", t.reward());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    if (mechs) {
+      g.writeObjectFieldStart("mechs");
+      for (var e : o.mechs().entrySet()) {
+        ChunkTally.Mech m = e.getValue();
+        g.writeObjectFieldStart(e.getKey());
+        g.writeStringField("team", m.team());
+        g.writeNumberField("kills", m.kills());
+        g.writeNumberField("deaths", m.deaths());
+        g.writeNumberField("damage_dealt", m.dealt());
+        g.writeNumberField("damage_taken", m.taken());
+        g.writeNumberField("zone_s", m.zoneSeconds());
+        number(g, "return", m.reward());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  /** A number, or null for NaN (JSON has none). */
+  private static void number(JsonGenerator g, String name, double v) throws IOException {
+    if (Double.isNaN(v)) g.writeNullField(name);
+    else g.writeNumberField(name, v);
   }
 
   /** A compact JSON value the log holds as bytes, written as it is. */

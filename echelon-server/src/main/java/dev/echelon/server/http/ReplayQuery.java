@@ -21,46 +21,64 @@ import java.util.Locale;
  * @param updateMin lowest {@code run.update}, or null
  * @param updateMax highest {@code run.update}, or null
  * @param complete only complete (true) or incomplete (false) replays, or null for both
+ * @param winner only replays this team won, {@code none} for those no team won, or null
+ * @param minKills fewest kills in the replay, or null
+ * @param minDuration shortest duration in seconds, or null
+ * @param maxDuration longest duration in seconds, or null
  * @param text lower-case text the replay id, meta or run must contain, or null
  * @param sort the order
  * @param limit page size
  * @param after the cursor: the last replay of the previous page, or null
  */
-record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete, String text, Sort sort, int limit,
-    Cursor after) {
+record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete, String winner, Integer minKills,
+    Double minDuration, Double maxDuration, String text, Sort sort, int limit, Cursor after) {
 
-  /** Orders a search can ask for; each breaks ties newest first, then by id, so paging is stable. */
+  /** Orders a search can ask for: by a key, largest first (replays without one last), then newest first, then id. */
   enum Sort {
-    NEWEST(Comparator.comparingDouble(ReplaySummary::startedAt).reversed()),
-    UPDATE(Comparator.comparing((ReplaySummary r) -> r.training().update(),
-        Comparator.nullsLast(Comparator.<Long>reverseOrder()))),
-    LONGEST(Comparator.comparingLong(ReplaySummary::frames).reversed());
+    NEWEST(r -> r.startedAt()),
+    UPDATE(r -> r.training().update() == null ? null : (double) r.training().update()),
+    LONGEST(r -> r.outcome().known() && !Double.isNaN(r.outcome().durationSeconds()) ? r.outcome().durationSeconds()
+        : null),
+    KILLS(r -> r.outcome().known() ? (double) r.outcome().kills() : null);
 
+    final java.util.function.Function<ReplaySummary, Double> key;
     final Comparator<ReplaySummary> order;
 
-    Sort(Comparator<ReplaySummary> primary) {
-      this.order = primary.thenComparing(Comparator.comparingDouble(ReplaySummary::startedAt).reversed())
+    Sort(java.util.function.Function<ReplaySummary, Double> key) {
+      this.key = key;
+      this.order = Comparator.comparing(key, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+          .thenComparing(Comparator.comparingDouble(ReplaySummary::startedAt).reversed())
           .thenComparing(ReplaySummary::replayId, Comparator.reverseOrder());
+    }
+
+    static Sort named(String name) {
+      return switch (name) {
+        case "newest" -> NEWEST;
+        case "update" -> UPDATE;
+        case "longest" -> LONGEST;
+        case "kills" -> KILLS;
+        default -> throw ApiException.badRequest("sort must be newest, update, longest or kills, got \"" + name + "\"");
+      };
     }
   }
 
-  /** Where a page ended: the last replay's sort keys, as an opaque token. */
-  record Cursor(Sort sort, double startedAt, long frames, Long update, String replayId) {
+  /** Where a page ended: the last replay's sort key, start and id, as an opaque token. */
+  record Cursor(Sort sort, Double key, double startedAt, String replayId) {
     String token() {
-      String s = sort.name() + "|" + startedAt + "|" + frames + "|" + (update == null ? "" : update) + "|" + replayId;
+      String s = sort.name() + "|" + (key == null ? "" : key) + "|" + startedAt + "|" + replayId;
       return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor of(Sort sort, ReplaySummary r) {
-      return new Cursor(sort, r.startedAt(), r.frames(), r.training().update(), r.replayId());
+      return new Cursor(sort, sort.key.apply(r), r.startedAt(), r.replayId());
     }
 
     static Cursor parse(String token, Sort sort) {
       try {
         String[] p = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|", -1);
-        Cursor c = new Cursor(Sort.valueOf(p[0]), Double.parseDouble(p[1]), Long.parseLong(p[2]),
-            p[3].isEmpty() ? null : Long.parseLong(p[3]), p[4]);
-        if (c.sort != sort || !Chunk.isValidReplayId(c.replayId)) throw new IllegalArgumentException();
+        Cursor c = new Cursor(Sort.valueOf(p[0]), p[1].isEmpty() ? null : Double.valueOf(p[1]),
+            Double.parseDouble(p[2]), p[3]);
+        if (p.length != 4 || c.sort != sort || !Chunk.isValidReplayId(c.replayId)) throw new IllegalArgumentException();
         return c;
       } catch (RuntimeException e) {
         throw ApiException.badRequest("cursor must be the next_cursor of an earlier answer with the same sort, got \""
@@ -68,10 +86,12 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
       }
     }
 
-    /** A stand-in summary carrying just the keys, to compare against. */
-    ReplaySummary probe() {
-      return new ReplaySummary(replayId, null, null, 0, frames, 0, false, null, null, null, startedAt, startedAt, 0, 0, 0,
-          new ReplaySummary.Training(update, null, null));
+    /** True when {@code r} comes after this cursor in its sort's order. */
+    boolean before(ReplaySummary r) {
+      int c = Comparator.nullsLast(Comparator.<Double>reverseOrder()).compare(sort.key.apply(r), key);
+      if (c == 0) c = -Double.compare(r.startedAt(), startedAt);
+      if (c == 0) c = -r.replayId().compareTo(replayId);
+      return c > 0;
     }
   }
 
@@ -92,13 +112,14 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
     if (text != null && text.length() > 200) {
       throw ApiException.badRequest("q must be at most 200 characters, got " + text.length());
     }
-    String sortName = q.first("sort").orElse("newest");
-    Sort sort = switch (sortName) {
-      case "newest" -> Sort.NEWEST;
-      case "update" -> Sort.UPDATE;
-      case "longest" -> Sort.LONGEST;
-      default -> throw ApiException.badRequest("sort must be newest, update or longest, got \"" + sortName + "\"");
-    };
+    Sort sort = Sort.named(q.first("sort").orElse("newest"));
+    String winner = q.first("winner").orElse(null);
+    if (winner != null && (winner.isEmpty() || winner.length() > 64)) {
+      throw ApiException.badRequest("winner must be a team name (or none), got \"" + winner + "\"");
+    }
+    Long minKills = q.first("min_kills").map(v -> whole("min_kills", v)).orElse(null);
+    Double minDuration = q.first("min_duration").map(v -> seconds("min_duration", v)).orElse(null);
+    Double maxDuration = q.first("max_duration").map(v -> seconds("max_duration", v)).orElse(null);
     int limit = defaultLimit;
     String asked = q.first("limit").orElse(null);
     if (asked != null) {
@@ -112,7 +133,9 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
       limit = (int) n;
     }
     Cursor after = q.first("cursor").map(t -> Cursor.parse(t, sort)).orElse(null);
-    return new ReplayQuery(run, updateMin, updateMax, complete, text, sort, limit, after);
+    return new ReplayQuery(run, updateMin, updateMax, complete, winner,
+        minKills == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, minKills)), minDuration,
+        maxDuration, text, sort, limit, after);
   }
 
   private static long whole(String name, String v) {
@@ -123,12 +146,28 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
     }
   }
 
+  private static double seconds(String name, String v) {
+    try {
+      double d = Double.parseDouble(v.strip());
+      if (Double.isFinite(d)) return d;
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw ApiException.badRequest(name + " must be a number of seconds, got \"" + v + "\"");
+  }
+
   boolean matches(ReplaySummary r) {
     if (run != null && !run.equals(r.runName())) return false;
     Long update = r.training().update();
     if (updateMin != null && (update == null || update < updateMin)) return false;
     if (updateMax != null && (update == null || update > updateMax)) return false;
     if (complete != null && complete != r.complete()) return false;
+    var o = r.outcome();
+    if (winner != null && !(winner.equals("none") ? o.winner() == null : winner.equals(o.winner()))) return false;
+    if (minKills != null && o.kills() < minKills) return false;
+    double duration = o.durationSeconds();
+    if (minDuration != null && !(duration >= minDuration)) return false;
+    if (maxDuration != null && !(duration <= maxDuration)) return false;
     return text == null || contains(r.replayId().getBytes(StandardCharsets.US_ASCII)) || contains(r.meta())
         || contains(r.run());
   }
@@ -150,9 +189,8 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
       return page;
     }
     List<ReplaySummary> all = new ArrayList<>();
-    ReplaySummary probe = after == null ? null : after.probe();
     for (ReplaySummary r : catalog.all()) {
-      if (matches(r) && (probe == null || sort.order.compare(r, probe) > 0)) all.add(r);
+      if (matches(r) && (after == null || after.before(r))) all.add(r);
     }
     all.sort(sort.order);
     return all.subList(0, Math.min(limit, all.size()));

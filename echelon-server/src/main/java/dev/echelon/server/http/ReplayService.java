@@ -80,7 +80,7 @@ final class ReplayService implements HttpService {
     List<Integer> received = log.chunkIndices(id);
     Responses.json(req, res, write(g -> {
       g.writeStartObject();
-      ReplayJson.fields(g, r, ReplayJson.now());
+      ReplayJson.fields(g, r, ReplayJson.now(), true);
       g.writeArrayFieldStart("received");
       for (int i : received) g.writeNumber(i);
       g.writeEndArray();

@@ -101,8 +101,10 @@ final class Appender {
     h.add(Subjects.FRAMES, String.valueOf(c.frameCount()));
     h.add(Subjects.PLAIN, String.valueOf(payload.plainLength()));
     h.add(Subjects.CRC, String.valueOf(payload.crc32()));
+    String tally = Base64.getEncoder().encodeToString(c.tally().toJson());
+    h.add(Subjects.TALLY, tally);
     byte[] body = payload.deflatedBytes();
-    if (body.length + 4096 > nc.getMaxPayload()) {
+    if (body.length + 4096L + tally.length() > nc.getMaxPayload()) {
       throw ApiException.tooLarge("chunk " + c.chunkIndex() + " of replay " + c.replayId() + " is " + body.length
           + " bytes deflated, more than the NATS server's max_payload (" + nc.getMaxPayload() + "); raise max_payload"
           + " in nats-server.conf (up to 64MB) or push smaller chunks");

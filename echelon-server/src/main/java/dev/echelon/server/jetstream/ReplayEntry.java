@@ -24,6 +24,10 @@ final class ReplayEntry {
   long firstEventId;
   long lastEventId;
   long endEventId;
+  /** How its match went, from the tallies in its chunk messages' headers (an evicted start drops the whole replay). */
+  dev.echelon.server.log.Outcome outcome = dev.echelon.server.log.Outcome.NONE;
+  /** Chunk indexes whose tallies are in {@link #outcome}. */
+  final java.util.BitSet folded = new java.util.BitSet();
 
   ReplayEntry(String id) {
     this.id = id;
@@ -35,7 +39,7 @@ final class ReplayEntry {
 
   ReplaySummary summary() {
     return new ReplaySummary(id, worldRef, total, chunks.size(), frames, bytes, complete(), meta, run, runName,
-        startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId, diskBytes, training);
+        startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId, diskBytes, training, outcome);
   }
 
   /** A copy for an appender to decide on without holding the index's lock. */

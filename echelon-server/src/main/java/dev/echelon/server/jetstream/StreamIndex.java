@@ -267,6 +267,11 @@ final class StreamIndex implements AutoCloseable {
       if (index < 0 || index >= maxChunks) return; // never allocate from a number read
       if (Boolean.parseBoolean(h.getFirst(Subjects.LAST)) && e.total == null) e.total = (int) index + 1;
       if (e.chunks.putIfAbsent((int) index, seq) == null) {
+        if (!e.folded.get((int) index)) { // a chunk pushed again after its eviction counts once
+          e.folded.set((int) index);
+          String tally = h.getFirst(Subjects.TALLY);
+          if (tally != null) e.outcome = e.outcome.plus((int) index, tally(tally));
+        }
         e.highest = Math.max(e.highest, (int) index);
         e.frames += number(h, Subjects.FRAMES, 0);
         e.bytes += number(h, Subjects.PLAIN, 0);
@@ -382,6 +387,14 @@ final class StreamIndex implements AutoCloseable {
 
   ReplayCatalog catalog() {
     return catalog;
+  }
+
+  private static dev.echelon.server.log.ChunkTally tally(String base64) {
+    try {
+      return dev.echelon.server.log.ChunkTally.fromJson(Base64.getDecoder().decode(base64));
+    } catch (IllegalArgumentException e) {
+      return null; // not ours to refuse: the chunk is listed, its match untold
+    }
   }
 
   private static long number(Headers h, String name, long otherwise) {

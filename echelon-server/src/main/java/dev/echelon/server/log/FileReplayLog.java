@@ -171,13 +171,15 @@ public final class FileReplayLog implements ReplayLog {
     try {
       ChunkRecord rec = new ChunkRecord(c.replayId(), c.worldRef(), first, c.chunkIndex(),
           c.chunkCount() == null ? -1 : c.chunkCount(), c.last(), fresh, ended, c.frameCount(), payload.plainLength(),
-          payload.crc32(), at, c.meta(), c.run());
+          payload.crc32(), at, c.meta(), c.run(), c.tally().toJson());
       if (fresh) {
         s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, storage);
         worlds.touch(c.worldRef());
       }
       RecordRef ref = s.file.append(rec, made.deflated());
       RecordRef old = s.apply(ref);
+      if (old == null) s.outcome = s.outcome.plus(c.chunkIndex(), c.tally());
+      else s.refold(); // a damaged chunk pushed again: its old tally must not count twice
       catalog.put(s.summarize());
       if (fresh) index.add(new LogEntry(first, LogEvent.Kind.START, s, null));
       if (old != null) drop(old);
@@ -269,6 +271,7 @@ public final class FileReplayLog implements ReplayLog {
       r.frames -= ref.record().frameCount();
       r.bytes -= ref.record().plainLength();
       drop(ref);
+      r.refold();
       catalog.put(r.summarize());
     } finally {
       r.lock.unlock();

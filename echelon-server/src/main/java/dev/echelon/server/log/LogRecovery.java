@@ -153,14 +153,20 @@ final class LogRecovery {
     }
     ReplayState s = new ReplayState(id);
     s.file = r.file();
-    for (RecordRef ref : r.refs()) {
+    java.util.Map<Integer, ChunkTally> tallies = new java.util.HashMap<>();
+    for (RecordRef full : r.refs()) {
+      ChunkTally tally = ChunkTally.fromJson(full.record().tally());
+      RecordRef ref = full.withoutTally();
       ChunkRecord rec = ref.record();
+      if (tally != null) tallies.put(rec.chunkIndex(), tally);
+      else tallies.remove(rec.chunkIndex());
       RecordRef old = s.apply(ref);
       if (rec.started()) index.add(new LogEntry(rec.firstEventId(), LogEvent.Kind.START, s, null));
       if (old != null) index.remove(old.record().chunkEventId());
       index.add(new LogEntry(rec.chunkEventId(), LogEvent.Kind.CHUNK, s, ref));
       if (rec.ended()) index.add(new LogEntry(rec.lastEventId(), LogEvent.Kind.END, s, null));
     }
+    s.outcome = Outcome.of(tallies);
     s.summarize();
     return s;
   }

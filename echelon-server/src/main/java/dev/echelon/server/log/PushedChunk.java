@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param meta compact JSON object, or null
  * @param run compact JSON object, or null
  * @param runName {@code run.name}, else {@code run.run_dir}, else null
+ * @param tally what the frames say about the match, read once here
  */
 public record PushedChunk(
     String replayId,
@@ -27,12 +28,21 @@ public record PushedChunk(
     int frameCount,
     byte[] meta,
     byte[] run,
-    String runName) {
+    String runName,
+    ChunkTally tally) {
   public PushedChunk {
     Objects.requireNonNull(replayId, "replayId");
     Objects.requireNonNull(worldRef, "worldRef");
     Objects.requireNonNull(frames, "frames");
+    Objects.requireNonNull(tally, "tally");
     if (chunkIndex < 0) throw new IllegalArgumentException("chunkIndex must be >= 0, got " + chunkIndex);
+  }
+
+  /** A chunk whose tally is read from its frames now. */
+  public PushedChunk(String replayId, String worldRef, int chunkIndex, Integer chunkCount, boolean last,
+      Payload.Slice frames, int frameCount, byte[] meta, byte[] run, String runName) {
+    this(replayId, worldRef, chunkIndex, chunkCount, last, frames, frameCount, meta, run, runName,
+        ChunkTally.of(frames));
   }
 
   /** The total this chunk implies: its chunk_count, or index + 1 for a final chunk, else null. */

@@ -22,6 +22,8 @@ final class RecordFormat {
   private static final int LAST = 1;
   private static final int STARTED = 2;
   private static final int ENDED = 4;
+  /** Index entry flag: the record's header carries a tally (8 and 16 say it carries meta and run). */
+  private static final int TALLY = 32;
 
   private RecordFormat() {}
 
@@ -31,7 +33,10 @@ final class RecordFormat {
     byte[] world = r.worldRef().getBytes(StandardCharsets.US_ASCII);
     int meta = r.meta() == null ? 0 : r.meta().length;
     int run = r.run() == null ? 0 : r.run().length;
-    int headerLength = 2 + 8 + 8 + 4 + 4 + 4 + 8 + 4 + 16 + 1 + id.length + 4 + meta + 4 + run;
+    int tally = r.tally() == null ? 0 : r.tally().length;
+    if (r.tally() == ChunkRecord.TALLY_ON_DISK) throw new IllegalArgumentException("a record is written with its tally");
+    // the tally trails the header: a reader that predates it stops after run and ignores it
+    int headerLength = 2 + 8 + 8 + 4 + 4 + 4 + 8 + 4 + 16 + 1 + id.length + 4 + meta + 4 + run + (tally > 0 ? 4 + tally : 0);
     ByteBuffer b = ByteBuffer.allocate(PRELUDE + headerLength);
     b.putInt(MAGIC).putInt(headerLength).putInt(payload.length).putInt(0);
     b.put((byte) 1).put((byte) flags(r)).putLong(r.firstEventId()).putLong(r.appendedAtMillis())
@@ -41,6 +46,7 @@ final class RecordFormat {
     if (meta > 0) b.put(r.meta());
     b.putInt(run);
     if (run > 0) b.put(r.run());
+    if (tally > 0) b.putInt(tally).put(r.tally());
     CRC32C crc = new CRC32C();
     crc.update(b.array(), PRELUDE, headerLength);
     crc.update(payload);
@@ -63,11 +69,12 @@ final class RecordFormat {
     String id = ascii(b, b.get() & 0xff);
     byte[] meta = bytes(b, b.getInt());
     byte[] run = bytes(b, b.getInt());
+    byte[] tally = b.remaining() >= 4 ? bytes(b, b.getInt()) : null;
     if (first < 1 || index < 0 || count < -1 || frames < 0 || plain < 0) {
       throw new IllegalArgumentException("record header fields out of range");
     }
     return new ChunkRecord(id, world, first, index, count, (flags & LAST) != 0, (flags & STARTED) != 0,
-        (flags & ENDED) != 0, frames, plain, crc, at, meta, run);
+        (flags & ENDED) != 0, frames, plain, crc, at, meta, run, tally);
   }
 
   /** An index entry for a record. */
@@ -76,7 +83,7 @@ final class RecordFormat {
     ByteBuffer b = ByteBuffer.allocate(ENTRY);
     b.putLong(r.firstEventId()).putLong(ref.offset()).putInt(ref.length()).putInt(ref.headerLength())
         .putInt(r.chunkIndex()).putInt(r.chunkCount()).putInt(r.frameCount()).putInt(flags(r)
-            | (r.meta() != null ? 8 : 0) | (r.run() != null ? 16 : 0))
+            | (r.meta() != null ? 8 : 0) | (r.run() != null ? 16 : 0) | (r.tally() != null ? TALLY : 0))
         .putLong(r.plainLength()).putInt(r.plainCrc()).putLong(r.appendedAtMillis());
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, ENTRY - 4);
@@ -87,18 +94,19 @@ final class RecordFormat {
   /** What an index entry says, or null when its checksum fails. */
   record Entry(long firstEventId, long offset, int length, int headerLength, int chunkIndex, int chunkCount,
       int frameCount, int flags, long plainLength, int plainCrc, long appendedAt) {
-    boolean carriesMetaOrRun() {
-      return (flags & (8 | 16)) != 0;
+    /** True when the header holds what the entry cannot: meta, run or a tally. */
+    boolean headerHoldsMore() {
+      return (flags & (8 | 16 | TALLY)) != 0;
     }
 
     ChunkRecord record(String replayId, String worldRef) {
-      return record(replayId, worldRef, null, null);
+      return record(replayId, worldRef, null, null, null);
     }
 
-    /** The record this entry names, with the meta and run of its header (which the entry does not hold). */
-    ChunkRecord record(String replayId, String worldRef, byte[] meta, byte[] run) {
+    /** The record this entry names, with the meta, run and tally of its header (which the entry does not hold). */
+    ChunkRecord record(String replayId, String worldRef, byte[] meta, byte[] run, byte[] tally) {
       return new ChunkRecord(replayId, worldRef, firstEventId, chunkIndex, chunkCount, (flags & LAST) != 0,
-          (flags & STARTED) != 0, (flags & ENDED) != 0, frameCount, plainLength, plainCrc, appendedAt, meta, run);
+          (flags & STARTED) != 0, (flags & ENDED) != 0, frameCount, plainLength, plainCrc, appendedAt, meta, run, tally);
     }
   }
 

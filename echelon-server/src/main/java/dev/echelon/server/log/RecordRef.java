@@ -17,6 +17,12 @@ record RecordRef(long offset, int length, int headerLength, ChunkRecord record) 
     return length - RecordFormat.PRELUDE - headerLength;
   }
 
+  /** This reference with its record's tally left on disk. */
+  RecordRef withoutTally() {
+    ChunkRecord r = record.withoutTally();
+    return r == record ? this : new RecordRef(offset, length, headerLength, r);
+  }
+
   long end() {
     return offset + length;
   }

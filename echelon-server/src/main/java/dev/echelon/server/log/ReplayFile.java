@@ -105,7 +105,7 @@ final class ReplayFile {
       }
     }
     unsure = false; // cut back to its length and forced
-    RecordRef ref = new RecordRef(at, RecordFormat.PRELUDE + headerLength + payload.length, headerLength, r);
+    RecordRef ref = new RecordRef(at, RecordFormat.PRELUDE + headerLength + payload.length, headerLength, r.withoutTally());
     size = ref.end();
     appendIndex(ref);
     return ref;
@@ -153,6 +153,22 @@ final class ReplayFile {
       report.accept("replay " + replayId + ": chunk " + ref.record().chunkIndex() + " is damaged on disk ("
           + e.getMessage() + ")");
       return false;
+    }
+  }
+
+  /** The tally in a record's header, read from disk; null when the record has none or cannot be read. */
+  ChunkTally tally(RecordRef ref) {
+    if (ref.record().tally() == null) return null;
+    try (FileChannel ch = storage.open(log(), StandardOpenOption.READ)) {
+      ByteBuffer header = ByteBuffer.allocate(ref.headerLength());
+      while (header.hasRemaining() && ch.read(header, ref.offset() + RecordFormat.PRELUDE + header.position()) > 0) {
+        // read it whole
+      }
+      return ChunkTally.fromJson(RecordFormat.header(header.flip()).tally());
+    } catch (IOException | RuntimeException e) {
+      report.accept("replay " + replayId + ": cannot read the tally of chunk " + ref.record().chunkIndex() + " ("
+          + e.getMessage() + "); its outcome leaves that chunk out");
+      return null;
     }
   }
 

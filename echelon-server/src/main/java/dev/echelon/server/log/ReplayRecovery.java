@@ -138,7 +138,7 @@ final class ReplayRecovery {
         break;
       }
       ChunkRecord r;
-      if (worldRef == null || e.carriesMetaOrRun()) {
+      if (worldRef == null || e.headerHoldsMore()) {
         RecordRef full = readRecordHeader(log, e.offset(), logSize);
         // this header is read without its checksum: what it says must at least be well formed
         if (full == null || full.length() != e.length() || full.record().firstEventId() != e.firstEventId()
@@ -157,7 +157,7 @@ final class ReplayRecovery {
         }
         if (worldRef == null) worldRef = full.record().worldRef();
         // only what the entry cannot hold comes from the unverified header; the rest is the entry's, checksummed
-        r = e.record(replayId, worldRef, full.record().meta(), full.record().run());
+        r = e.record(replayId, worldRef, full.record().meta(), full.record().run(), full.record().tally());
       } else {
         r = e.record(replayId, worldRef);
       }

@@ -29,6 +29,8 @@ final class ReplayState {
   long startEventId;
   long endEventId;
   boolean deleted;
+  /** How its match went, from the tallies of the chunks in {@link #chunks}. */
+  Outcome outcome = Outcome.NONE;
   volatile ReplaySummary summary;
 
   ReplayState(String id) {
@@ -70,10 +72,20 @@ final class ReplayState {
     return old;
   }
 
+  /** Folds the outcome again from the tallies on disk: after a chunk was replaced or taken out. */
+  void refold() {
+    java.util.Map<Integer, ChunkTally> tallies = new java.util.HashMap<>();
+    for (var e : chunks.entrySet()) {
+      ChunkTally t = file == null ? null : file.tally(e.getValue());
+      if (t != null) tallies.put(e.getKey(), t);
+    }
+    outcome = Outcome.of(tallies);
+  }
+
   ReplaySummary summarize() {
     ReplaySummary s = new ReplaySummary(id, worldRef, total, chunks.size(), frames, bytes, complete(), meta, run,
         runName, startedAtMillis / 1000.0, updatedAtMillis / 1000.0, firstEventId, lastEventId,
-        file == null ? 0 : file.size(), training);
+        file == null ? 0 : file.size(), training, outcome);
     summary = s;
     return s;
   }

@@ -20,6 +20,7 @@ package dev.echelon.server.log;
  * @param lastEventId its last event id so far
  * @param diskBytes bytes its files take
  * @param training what its run object says of training progress, read once
+ * @param outcome how its match went, folded from its chunks' tallies
  */
 public record ReplaySummary(
     String replayId,
@@ -37,7 +38,8 @@ public record ReplaySummary(
     long firstEventId,
     long lastEventId,
     long diskBytes,
-    Training training) {
+    Training training,
+    Outcome outcome) {
   /**
    * Where in training a replay was played, from its run object's {@code update}, {@code
    * global_step} and {@code eval}: what searches filter and progress plots place it by.

@@ -145,6 +145,15 @@ final class Checker {
         }
       }
       if (frames != l.frames()) violations.add("I4 " + id + " lists " + l.frames() + " frames, its chunks hold " + frames);
+      boolean anyDamaged = l.received().stream().anyMatch(i -> h.corrupted.contains(History.key(id, i)));
+      if (!anyDamaged && !l.received().isEmpty()) { // a damaged header may hold any tally until the chunk is pushed again
+        int kills = l.received().stream().mapToInt(i -> Pushers.kills(id, i)).sum();
+        double duration = Pushers.duration(id, l.received());
+        if (l.kills() != kills || l.duration() != duration) {
+          violations.add("I4 " + id + "'s outcome says " + l.kills() + " kills in " + l.duration() + " s, but its chunks "
+              + l.received() + " hold " + kills + " kills in " + duration + " s");
+        }
+      }
       Set<Integer> counts = pushedCounts(id);
       if (l.chunkCount() != null && !counts.contains(l.chunkCount())) {
         violations.add("I4 " + id + " lists chunk_count " + l.chunkCount() + ", but the accepted pushes said " + counts);

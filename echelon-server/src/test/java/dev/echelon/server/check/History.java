@@ -104,9 +104,12 @@ final class History {
     }
   }
 
-  /** A replay as one listing showed it; {@code firstEventId} tells its incarnations apart. */
+  /**
+   * A replay as one listing showed it; {@code firstEventId} tells its incarnations apart; kills and
+   * duration are its outcome's (-1 and NaN when it had none).
+   */
   record Listed(Integer chunkCount, Set<Integer> received, boolean complete, long frames, int chunksReceived,
-      long firstEventId) {}
+      long firstEventId, int kills, double duration) {}
 
   /** What a listing showed at one moment; replays absent from it were not in the archive. */
   /**

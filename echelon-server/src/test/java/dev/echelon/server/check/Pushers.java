@@ -48,16 +48,42 @@ final class Pushers implements AutoCloseable {
     }
   }
 
-  /** The frames of a chunk: one to three, padded to between a few bytes and a few KB. */
+  /**
+   * The frames of a chunk: one to three, padded to between a few bytes and a few KB, frame f at
+   * {@code t = 10 * index + f}, each with zero to two kill events (what the replay's outcome counts).
+   */
   static String frames(String replay, int index) {
     int h = (replay + "#" + index).hashCode() & 0x7fffffff;
     StringBuilder b = new StringBuilder("[");
     for (int f = 0; f < 1 + h % 3; f++) {
       if (f > 0) b.append(',');
-      b.append("{\"t\":").append(index * 10 + f).append(",\"r\":\"").append(replay).append("\",\"pad\":\"")
-          .append("x".repeat(10 + (h >>> 3) % 2500)).append("\"}");
+      b.append("{\"t\":").append(index * 10 + f).append(",\"r\":\"").append(replay).append("\",\"events\":[");
+      for (int k = 0; k < killsIn(h, f); k++) {
+        b.append(k == 0 ? "" : ",").append("{\"type\":\"kill\",\"shooter\":\"m").append(k).append("\",\"target\":\"m")
+            .append(k + 1).append("\"}");
+      }
+      b.append("],\"pad\":\"").append("x".repeat(10 + (h >>> 3) % 2500)).append("\"}");
     }
     return b.append(']').toString();
+  }
+
+  private static int killsIn(int h, int frame) {
+    return ((h >>> 12) + frame) % 3;
+  }
+
+  /** Kill events in a chunk's frames. */
+  static int kills(String replay, int index) {
+    int h = (replay + "#" + index).hashCode() & 0x7fffffff;
+    int n = 0;
+    for (int f = 0; f < 1 + h % 3; f++) n += killsIn(h, f);
+    return n;
+  }
+
+  /** The replay's duration as its outcome must say with these chunks stored: last frame's t minus the first's. */
+  static double duration(String replay, java.util.Set<Integer> chunks) {
+    int lo = java.util.Collections.min(chunks);
+    int hi = java.util.Collections.max(chunks);
+    return hi * 10 + frameCount(replay, hi) - 1 - lo * 10;
   }
 
   static int frameCount(String replay, int index) {

@@ -221,7 +221,8 @@ final class Runner implements AutoCloseable {
         for (JsonNode i : d.get("received")) received.add(i.asInt());
         replays.put(id, new History.Listed(d.get("chunk_count").isNull() ? null : d.get("chunk_count").asInt(),
             received, d.get("complete").asBoolean(), d.get("frames").asLong(), d.get("chunks_received").asInt(),
-            d.get("first_event_id").asLong()));
+            d.get("first_event_id").asLong(), d.path("outcome").path("kills").asInt(-1),
+            d.path("outcome").path("duration_s").asDouble(Double.NaN)));
       }
     } catch (IOException | RuntimeException e) {
       lastObserveFailure = e.toString();
