@@ -1,9 +1,13 @@
 // The replay library: lists the server's archive (GET /replays) and loads any replay from it.
 
 /**
+ * @typedef {{kills: number, deaths: number, alive: ?number, damage_dealt: number, return: ?number}} TeamOutcome
+ * @typedef {{winner: ?string, rule: string, decided_at_s: ?number, duration_s: ?number, ticks: ?number,
+ *            zone_score: Object<string, number>, zone_score_to_win: ?number, kills: number,
+ *            teams: Object<string, TeamOutcome>, mechs?: Object<string, any>}} Outcome
  * @typedef {{replay_id: string, world_ref: string, chunk_count: ?number, chunks_received: number,
  *            frames: number, bytes: number, complete: boolean, live: boolean, meta: any, run: any,
- *            started_at: number, updated_at: number}} ReplaySummary
+ *            started_at: number, updated_at: number, outcome: ?Outcome}} ReplaySummary
  */
 
 /**

@@ -61,6 +61,13 @@ function searchParams() {
   const q = $('library-q').value.trim();
   if (q) p.q = q;
   if ($('library-complete').value) p.complete = $('library-complete').value;
+  if ($('library-winner').value) p.winner = $('library-winner').value;
+  /** @type {Array<[string, string]>} */
+  const numbers = [['library-kills', 'min_kills'], ['library-min-s', 'min_duration'], ['library-max-s', 'max_duration']];
+  for (const [input, param] of numbers) {
+    const v = $(input).value.trim();
+    if (v !== '' && Number.isFinite(Number(v))) p[param] = String(Math.max(0, Math.floor(Number(v))));
+  }
   if (runFilter) p.run = runFilter;
   return p;
 }
@@ -87,7 +94,7 @@ async function refreshLibrary(more = false) {
     const run = r.run && (r.run.name || r.run.run_dir);
     const meta = Object.entries(r.meta || {}).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k} ${v}`);
     const title = document.createElement('div');
-    title.append(badge, r.replay_id);
+    title.append(badge, r.replay_id, ...resultOf(r));
     const sub = Object.assign(document.createElement('div'), { className: 'sub' });
     const update = r.run && r.run.update != null ? `update ${r.run.update}` : null;
     sub.textContent = [run && `run ${run}`, update, ...meta, `${r.frames} frames`,
@@ -101,8 +108,29 @@ async function refreshLibrary(more = false) {
     { className: 'empty', textContent: 'no replay matches' })]));
 }
 
+/**
+ * A library row's result: the winner in team colour (or how it ended), duration and kills.
+ * @param {import('./library.js').ReplaySummary} r
+ * @returns {HTMLElement[]}
+ */
+function resultOf(r) {
+  const o = r.outcome;
+  if (!o) return [];
+  const who = document.createElement('span');
+  who.className = 'outcome ' + (o.winner ? 'team ' + o.winner : 'none');
+  who.textContent = o.winner ? `${o.winner} won` : o.rule === 'undecided' ? 'undecided' : o.rule === 'time-out' ? 'time-out' : 'draw';
+  who.title = o.winner ? `decided by ${o.rule === 'zone' ? 'zone points' : o.rule}` : '';
+  const facts = Object.assign(document.createElement('span'), { className: 'facts' });
+  facts.textContent = [o.duration_s != null ? `${o.duration_s.toFixed(1)} s` : null, `${o.kills} kills`].filter(Boolean).join(' · ');
+  return [who, facts];
+}
+
 let typing = 0;
 $('library-q').oninput = () => { clearTimeout(typing); typing = setTimeout(() => refreshLibrary(), 250); };
+for (const id of ['library-kills', 'library-min-s', 'library-max-s']) {
+  $(id).oninput = () => { clearTimeout(typing); typing = setTimeout(() => refreshLibrary(), 250); };
+}
+$('library-winner').onchange = () => refreshLibrary();
 $('library-sort').onchange = () => refreshLibrary();
 $('library-complete').onchange = () => refreshLibrary();
 $('library-more').onclick = () => refreshLibrary(true);

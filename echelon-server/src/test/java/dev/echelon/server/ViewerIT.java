@@ -213,7 +213,7 @@ class ViewerIT {
         String map = i % 10 == 3 ? "desert" : "arena";
         assertThat(s.post("/push", "{\"replay_id\":\"lib" + i + "\",\"world_ref\":\"" + world + "\",\"chunk_index\":0,"
             + "\"chunk_count\":" + (i == 13 ? 2 : 1) + ",\"meta\":{\"map\":\"" + map + "\"},\"run\":{\"name\":\"lab\","
-            + "\"update\":" + i + "},\"frames\":[{\"t\":0},{\"t\":0.25}]}").status()).isEqualTo(200);
+            + "\"update\":" + i + "},\"frames\":[{\"t\":0},{\"t\":0.25" + decided(i % 4) + "}]}").status()).isEqualTo(200);
       }
       b.driver.get(s.url("/"));
       await(b, "connected", Duration.ofSeconds(60), () -> "connected".equals(state(b).get("connection")));
@@ -231,6 +231,20 @@ class ViewerIT {
       new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("library-complete"))).selectByValue("false");
       await(b, "the incomplete one", Duration.ofSeconds(10), () -> rows(b).equals(List.of("lib13")));
       b.screenshot("viewer-library-search");
+      new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("library-complete"))).selectByValue("");
+      new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("library-winner"))).selectByValue("blue");
+      await(b, "the desert replays blue won", Duration.ofSeconds(10), () -> rows(b).equals(List.of("lib33", "lib13")));
+      b.screenshot("viewer-library-winner");
+      assertThat(b.js("return document.querySelector(\"#library-list li[data-replay-id='lib33'] .outcome\").className"))
+          .isEqualTo("outcome team blue");
+      assertThat(b.js("return document.querySelector(\"#library-list li[data-replay-id='lib33'] .facts\").textContent"))
+          .isEqualTo("0.3 s · 2 kills");
+      new org.openqa.selenium.support.ui.Select(b.driver.findElement(By.id("library-winner"))).selectByValue("red");
+      await(b, "red won none of the desert ones", Duration.ofSeconds(10), () -> rows(b).isEmpty());
+      b.driver.findElement(By.id("library-q")).clear();
+      b.js("const q = document.getElementById('library-q'); q.value = ''; q.dispatchEvent(new Event('input'))");
+      await(b, "red's wins, by elimination", Duration.ofSeconds(10), () -> rows(b).size() == 13);
+      assertThat(b.js("return document.querySelector('#library-list .outcome').title")).isEqualTo("decided by elimination");
     }
   }
 
@@ -241,7 +255,10 @@ class ViewerIT {
       int[] updates = {4, 1, 9, 6};
       for (int i = 0; i < updates.length; i++) {
         StringBuilder frames = new StringBuilder("[");
-        for (int k = 0; k <= 10 * (i + 1); k++) frames.append(k == 0 ? "" : ",").append("{\"t\":").append(k * 0.25).append('}');
+        for (int k = 0; k <= 10 * (i + 1); k++) {
+          frames.append(k == 0 ? "" : ",").append("{\"t\":").append(k * 0.25).append(k == 1 ? decided(i == 1 ? 2 : 1) : "")
+              .append('}');
+        }
         assertThat(s.post("/push", "{\"replay_id\":\"ep" + i + "\",\"world_ref\":\"" + world + "\",\"chunk_index\":0,"
             + "\"chunk_count\":1,\"run\":{\"name\":\"gamma\",\"update\":" + updates[i] + ",\"eval\":{\"win_rate\":0."
             + (i + 2) + "}},\"frames\":" + frames + "]}").status()).isEqualTo(200);
@@ -257,13 +274,32 @@ class ViewerIT {
           + ".sort((a, c) => a.cx.baseVal.value - c.cx.baseVal.value).map((c) => c.dataset.replayId)"))
           .containsExactly("ep1", "ep0", "ep3", "ep2");
       assertThat((String) b.js("return document.querySelector(\"#run-plot-svg circle[data-replay-id='ep2'] title\")"
-          + ".textContent")).contains("update 9").contains("31 frames").contains("eval win 40%");
+          + ".textContent")).contains("update 9").contains("blue won (zone points)").contains("7.5 s").contains("2 kills")
+          .contains("eval win 40%").contains("blue won 75% of the last 20");
+      // by update: ep1 (red won), ep0, ep3, ep2 (blue won each): blue's rolling rate is 0, 1/2, 2/3, 3/4
+      assertThat(b.js("return document.querySelector('#run-plot-svg polyline.winrate').points.numberOfItems")).isEqualTo(4L);
+      assertThat(b.js("return document.querySelector(\"#run-plot-svg circle[data-replay-id='ep1']\").getAttribute('class')"))
+          .isEqualTo("episode red");
       b.screenshot("viewer-run-plot");
       b.js("document.querySelector(\"#run-plot-svg circle[data-replay-id='ep0']\")"
           + ".dispatchEvent(new MouseEvent('click', {bubbles: true}))");
       await(b, "ep0 open", Duration.ofSeconds(10), () -> "ep0".equals(state(b).get("replayId"))
           && Boolean.FALSE.equals(state(b).get("followLive")));
     }
+  }
+
+  /**
+   * What frame 2 adds so that its match is decided: blue reaches the zone score (1), red is the last
+   * team standing (2), or nothing is decided (0, 3); each decided one has two kills.
+   */
+  static String decided(int how) {
+    String kills = ",\"events\":[{\"type\":\"kill\",\"shooter\":\"blue_0\",\"target\":\"red_0\"},"
+        + "{\"type\":\"kill\",\"shooter\":\"red_1\",\"target\":\"blue_1\"}]";
+    return switch (how) {
+      case 1 -> kills + ",\"objective\":{\"zone_score\":{\"blue\":15,\"red\":2},\"zone_score_to_win\":15}";
+      case 2 -> kills + ",\"mechs\":{\"blue_1\":{\"team\":\"blue\",\"alive\":false},\"red_1\":{\"team\":\"red\",\"alive\":true}}";
+      default -> "";
+    };
   }
 
   @SuppressWarnings("unchecked")

@@ -147,7 +147,7 @@ public final class ArchiveBench {
         int k = r;
         pool.execute(() -> {
           for (int i = 0; i < 3; i++) {
-            PushedChunk c = LogFixtures.chunk(String.format("r%06d", k), i, 3, LogFixtures.frames(i, 20));
+            PushedChunk c = LogFixtures.chunk(String.format("r%06d", k), i, 3, LogFixtures.matchFrames(k, i, 20));
             log.append(c, dev.echelon.server.live.EventFormat::chunk, twoDaysAgo + k * 1000L + i);
           }
           int d = done.incrementAndGet();

@@ -39,6 +39,40 @@ final class LogFixtures {
     return b.append(']').toString();
   }
 
+  /**
+   * {@code n} frames of a 5 v 5 match, as the simulator shapes them but without its bulk: ten mechs
+   * with team, life and position, the objective, a hit every frame and a kill every fifth; the
+   * match of replay {@code seed} is decided in its chunk 1 (by zone points, or by elimination when
+   * {@code seed} is odd). What tallies and outcomes cost is measured on these.
+   */
+  static String matchFrames(int seed, int chunk, int n) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      int step = chunk * n + i;
+      double t = 0.25 * (step + 1);
+      boolean decided = chunk >= 1 && i >= n / 2;
+      String blue = decided && seed % 2 == 0 ? "15.5" : String.valueOf(step % 7);
+      b.append(i == 0 ? "" : ",").append("{\"t\":").append(t).append(",\"tick\":").append(5 * (step + 1))
+          .append(",\"objective\":{\"zone_center\":[10.0,10.0],\"zone_radius\":4.0,\"zone_score\":{\"blue\":")
+          .append(blue).append(",\"red\":").append(step % 5).append("},\"zone_score_to_win\":15.0},\"mechs\":{");
+      for (int m = 0; m < 10; m++) {
+        String team = m < 5 ? "blue" : "red";
+        boolean alive = !(decided && seed % 2 == 1 && team.equals("red"));
+        b.append(m == 0 ? "" : ",").append("\"").append(team).append('_').append(m % 5).append("\":{\"team\":\"")
+            .append(team).append("\",\"pos\":[").append(4 + (step + m) % 12).append(".5,").append(6 + m).append(".25,1.0],")
+            .append("\"hp\":").append(100 - step % 50).append(",\"alive\":").append(alive).append('}');
+      }
+      b.append("},\"events\":[{\"type\":\"laser_hit\",\"shooter\":\"blue_").append(step % 5)
+          .append("\",\"target\":\"red_").append((step + 1) % 5).append("\",\"damage\":14.0}");
+      if (step % 5 == 0) {
+        b.append(",{\"type\":\"kill\",\"shooter\":\"red_").append(step % 5).append("\",\"target\":\"blue_")
+            .append((step + 2) % 5).append("\"}");
+      }
+      b.append("]}");
+    }
+    return b.append(']').toString();
+  }
+
   static PushedChunk chunk(String replay, int index, Integer count) {
     return chunk(replay, index, count, frames(index, 3));
   }

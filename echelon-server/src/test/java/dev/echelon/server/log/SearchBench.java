@@ -42,7 +42,9 @@ public final class SearchBench {
       for (String q : List.of("/replays?limit=50", "/replays?run=run1&limit=50",
           "/replays?run=run1&update_min=1000&update_max=3000&complete=true&limit=50", "/replays?q=desert&limit=50",
           "/replays?q=desert&run=run2&sort=update&limit=50", "/replays?sort=update&limit=50",
-          "/replays?sort=longest&run=run3&limit=50", "/runs/run1/progress")) {
+          "/replays?sort=longest&run=run3&limit=50", "/replays?winner=blue&min_kills=1&limit=50",
+          "/replays?winner=none&run=run2&min_duration=1&limit=50", "/replays?sort=kills&limit=50",
+          "/runs/run1/progress")) {
         time(s, q);
       }
     } finally {
@@ -80,7 +82,7 @@ public final class SearchBench {
               + ",\"eval\":{\"win_rate\":" + (k % 100) / 100.0 + "}}").getBytes(StandardCharsets.UTF_8);
           byte[] meta = ("{\"map\":\"" + MAPS[k % MAPS.length] + "\",\"episode\":" + k + "}")
               .getBytes(StandardCharsets.UTF_8);
-          byte[] body = ("{\"frames\":" + LogFixtures.frames(0, 2 + k % 7) + "}").getBytes(StandardCharsets.UTF_8);
+          byte[] body = ("{\"frames\":" + LogFixtures.matchFrames(k, k % 3 == 0 ? 0 : 1, 2 + k % 7) + "}").getBytes(StandardCharsets.UTF_8);
           boolean complete = k % 10 != 0;
           log.append(new PushedChunk(String.format("r%06d", k), LogFixtures.WORLD, 0, complete ? 1 : 2, false,
               new dev.echelon.server.log.Payload.Slice(body, 10, body.length - 11), 2 + k % 7, meta, runJson, run),
