@@ -19,21 +19,25 @@
 #                                   logs), ECHELON_CHECK_LOG=failures (those of failing histories; with _THREADS=1)
 #   ./bench.sh archive [--replays N] [--keep K]
 #                                   start-up over N replays (time, RSS) and retention trimming them to K
+#   ./bench.sh tally                what reading a chunk's outcome tally costs a push (ms/MB)
 #   ./bench.sh search [--replays N] [--runs R]
 #                                   GET /replays searches and /runs/{name}/progress over N replays: p50/p99
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh
-if [ "${1:-}" = check ] || [ "${1:-}" = archive ] || [ "${1:-}" = search ]; then
+if [ "${1:-}" = check ] || [ "${1:-}" = archive ] || [ "${1:-}" = search ] || [ "${1:-}" = tally ]; then
   what=$1
   shift
   # the checker and the archive bench live with the server's tests: build them and run with the test classpath
   mvn -B -q -ntp -DskipTests install -pl echelon-server -am >&2
-  cp_file=echelon-server/target/test-classpath.txt
+  cp_file="$PWD/echelon-server/target/test-classpath.txt" # absolute: the plugin resolves a relative one in the module
   mvn -B -q -ntp -pl echelon-server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
   cp="echelon-server/target/test-classes:echelon-server/target/classes:$(cat "$cp_file")"
   if [ "$what" = check ]; then
     exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" dev.echelon.server.check.HistoryCheck "$@"
+  fi
+  if [ "$what" = tally ]; then
+    exec "$JAVA_HOME/bin/java" -cp "$cp" dev.echelon.server.http.TallyBench "$@"
   fi
   if [ "$what" = search ]; then
     exec "$JAVA_HOME/bin/java" -cp "$cp" dev.echelon.server.log.SearchBench "$@"

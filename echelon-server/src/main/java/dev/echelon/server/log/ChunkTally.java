@@ -2,8 +2,6 @@ package dev.echelon.server.log;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -65,15 +63,11 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
 
   /** Reads the frames array at {@code frames}; frames of another shape add nothing, they are never refused. */
   public static ChunkTally of(Payload.Slice frames) {
-    try (JsonParser p = JSON.createParser(frames.bytes(), frames.offset(), frames.length())) {
-      if (p.nextToken() != JsonToken.START_ARRAY) return EMPTY;
+    try {
       Reading r = new Reading();
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
-        if (t == JsonToken.START_OBJECT) r.frame(FrameReader.read(p));
-        else p.skipChildren();
-      }
+      for (FrameReader.Frame f : FrameReader.frames(frames)) r.frame(f);
       return r.result();
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return EMPTY; // the push was validated already: a value of an unexpected kind only adds nothing
     }
   }
@@ -164,11 +158,11 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
   /** Folds frames into a tally, one at a time. */
   private static final class Reading {
     double firstT = Double.NaN;
-    double lastT = Double.NaN;
+    FrameReader.Frame lastWithT;
     long firstTick = -1;
     long lastTick = -1;
     Decision decision;
-    End end;
+    FrameReader.Frame lastStanding;
     final Map<String, MechSums> mechs = new LinkedHashMap<>();
     double tBefore = Double.NaN;
     /** The first frame's mechs in the zone wait for the step length the second frame gives. */
@@ -177,8 +171,8 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
 
     void frame(FrameReader.Frame f) {
       if (!Double.isNaN(f.t)) {
-        if (Double.isNaN(firstT)) firstT = f.t;
-        lastT = f.t;
+        if (Double.isNaN(firstT)) firstT = f.exactT();
+        lastWithT = f;
       }
       if (f.tick >= 0) {
         if (firstTick < 0) firstTick = f.tick;
@@ -210,8 +204,8 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
       tBefore = f.t;
       first = false;
       if (f.hasStanding()) {
-        end = f.standing();
-        if (decision == null) decision = f.decision(end);
+        lastStanding = f;
+        if (decision == null) decision = f.decision();
       }
     }
 
@@ -221,7 +215,8 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
         MechSums s = e.getValue();
         out.put(e.getKey(), new Mech(s.team, s.kills, s.deaths, s.dealt, s.taken, s.zoneSeconds, s.reward));
       }
-      return new ChunkTally(firstT, lastT, firstTick, lastTick, decision, end, out);
+      return new ChunkTally(firstT, lastWithT == null ? Double.NaN : lastWithT.exactT(), firstTick, lastTick, decision,
+          lastStanding == null ? null : lastStanding.standing(), out);
     }
   }
 

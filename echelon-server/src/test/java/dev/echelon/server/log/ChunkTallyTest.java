@@ -92,6 +92,21 @@ class ChunkTallyTest {
   }
 
   @Test
+  void whitespaceEscapesAndBracketsInsideStringsChangeNothing() throws Exception {
+    List<String> frames = fixtureFrames().subList(40, 100);
+    ChunkTally compact = tally(frames);
+    List<String> pretty = new ArrayList<>();
+    var printer = Json.mapper().writerWithDefaultPrettyPrinter();
+    for (String f : frames) {
+      var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(f);
+      node.put("note", "a ] } \\\" [ { , : \u00e9");
+      node.withObject("objective").putArray("extra").add("]").addObject().put("x", "}");
+      pretty.add(printer.writeValueAsString(node).replace("\"red_2\"", "\"red\\u005f2\""));
+    }
+    assertThat(tally(pretty)).isEqualTo(compact);
+  }
+
+  @Test
   void rewardsUnderRlOrBesideTheMechAddUpToATeamReturn() {
     String f1 = "{\"t\":1,\"mechs\":{\"a\":{\"team\":\"blue\",\"alive\":true,\"rl\":{\"reward\":0.5,\"value\":3}},"
         + "\"b\":{\"team\":\"red\",\"alive\":true,\"reward\":-1}}}";
