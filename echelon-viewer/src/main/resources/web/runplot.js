@@ -11,9 +11,10 @@ const W = 420, H = 180, PAD = { left: 40, right: 40, top: 22, bottom: 26 };
 export const WINDOW = 20;
 
 /**
+ * @typedef {{winner: ?string, rule: string, duration_s: ?number, kills: number, teams: string[],
+ *            return?: Object<string, ?number>}} PointOutcome
  * @typedef {{replay_id: string, update: ?number, global_step: ?number, eval: any, frames: number,
- *            complete: boolean, live: boolean, started_at: number,
- *            outcome: ?import('./library.js').Outcome}} ProgressPoint
+ *            complete: boolean, live: boolean, started_at: number, outcome: ?PointOutcome}} ProgressPoint
  */
 
 /**
@@ -62,7 +63,7 @@ export function initRunPlot(app) {
   function teams(points) {
     const picker = $('run-plot-team');
     const names = new Set();
-    for (const p of points) for (const t of Object.keys((p.outcome && p.outcome.teams) || {})) names.add(t);
+    for (const p of points) for (const t of (p.outcome && p.outcome.teams) || []) names.add(t);
     const chosen = picker.value || (names.has('blue') ? 'blue' : [...names][0] || 'blue');
     picker.replaceChildren(...[...names].sort().map((n) => new Option(`${n} win rate`, n)));
     if (!names.size) picker.append(new Option('blue win rate', 'blue'));
@@ -123,7 +124,7 @@ export function initRunPlot(app) {
       const rate = p.eval && typeof p.eval.win_rate === 'number' ? p.eval.win_rate : null;
       const result = !o ? '' : o.winner ? ` · ${o.winner} won (${o.rule === 'zone' ? 'zone points' : o.rule})`
         : ` · ${o.rule === 'undecided' ? 'undecided' : o.rule === 'time-out' ? 'time-out' : 'draw'}`;
-      const ret = o && o.teams && o.teams[team] && o.teams[team].return != null ? ` · ${team} return ${o.teams[team].return.toFixed(2)}` : '';
+      const ret = o && o.return && o.return[team] != null ? ` · ${team} return ${o.return[team].toFixed(2)}` : '';
       const summary = `${p.replay_id} · update ${p.update}${p.global_step != null ? ` · step ${p.global_step}` : ''}${result}`
         + `${o && o.duration_s != null ? ` · ${o.duration_s.toFixed(1)} s` : ` · ${p.frames} frames`}`
         + `${o ? ` · ${o.kills} kills` : ''}${ret}`

@@ -183,7 +183,8 @@ class ClientIT {
     JsonNode replay = TestServer.fixture("replay-20x20-seed0.json.gz");
     try (TestServer s = TestServer.start(runs);
         EchelonClient client = EchelonClient.builder().baseUrl(s.url("/")).chunkSize(10, 1 << 20).build()) {
-      LiveStream stream = client.openStream(replay.get("world"), java.util.Map.of("episode", 4));
+      LiveStream stream = client.openStream(replay.get("world"), java.util.Map.of("episode", 4),
+          java.util.Map.of("name", "rl-run", "update", 3));
       for (int i = 0; i < 25; i++) {
         stream.addFrame(replay.get("frames").get(i), RlSignals.builder().put("blue_0", "reward", 0.5)
             .put("blue_0", "value", 2.0).put("red_3", "reward", -0.25).build());
@@ -195,6 +196,8 @@ class ClientIT {
       assertThat(teams.get("blue").get("return").asDouble()).isEqualTo(12.5);
       assertThat(teams.get("red").get("return").asDouble()).isEqualTo(-6.25);
       assertThat(one.get("outcome").get("mechs").get("blue_1").get("return").isNull()).isTrue();
+      JsonNode point = s.get("/runs/rl-run/progress").json().get("points").get(0).get("outcome");
+      assertThat(point.get("return").get("blue").asDouble()).as("a plot's point carries the returns too").isEqualTo(12.5);
       JsonNode frame = s.get("/replays/" + stream.replayId() + "/chunks/0").json().get("frames").get(0);
       assertThat(frame.get("mechs").get("blue_0").get("rl").get("value").asDouble()).isEqualTo(2.0);
       assertThat(frame.get("mechs").get("blue_0").get("hp").asDouble()).as("the rest of the frame is kept").isEqualTo(200.0);

@@ -63,7 +63,13 @@ class OutcomeIT {
       assertThat(row.get("outcome").get("winner").asText()).isEqualTo("blue");
       assertThat(row.get("outcome").has("mechs")).as("listings carry team totals only").isFalse();
       JsonNode point = s.get("/runs/ppo-7/progress").json().get("points").get(0);
-      assertThat(point.get("outcome").get("kills").asInt()).isEqualTo(9);
+      JsonNode po = point.get("outcome");
+      assertThat(po.get("winner").asText()).isEqualTo("blue");
+      assertThat(po.get("duration_s").asDouble()).isCloseTo(46.0, within(1e-9));
+      assertThat(po.get("kills").asInt()).isEqualTo(9);
+      assertThat(po.get("teams").toString()).isEqualTo("[\"blue\",\"red\"]");
+      assertThat(po.has("return")).as("no frame carried a reward").isFalse();
+      assertThat(po.has("zone_score")).as("a plot's point is small").isFalse();
     }
     try (TestServer s = TestServer.start(runs)) { // read back from the records' headers, not from frames
       expectTheMatch(s.get("/replays/match").json());

@@ -108,6 +108,34 @@ final class ReplayJson {
     g.writeEndObject();
   }
 
+  /**
+   * A progress point's {@code "outcome"}: what a plot over thousands of replays needs, and no more —
+   * winner, rule, duration, kills, the teams, and each team's return when frames carried rewards.
+   */
+  static void pointOutcome(JsonGenerator g, ReplaySummary r) throws IOException {
+    Outcome o = r.outcome();
+    if (!o.known()) {
+      g.writeNullField("outcome");
+      return;
+    }
+    g.writeObjectFieldStart("outcome");
+    g.writeStringField("winner", o.winner());
+    g.writeStringField("rule", o.rule(r.complete()));
+    number(g, "duration_s", o.durationSeconds());
+    g.writeNumberField("kills", o.kills());
+    g.writeArrayFieldStart("teams");
+    for (String team : o.teams().keySet()) g.writeString(team);
+    g.writeEndArray();
+    boolean returns = false;
+    for (Outcome.Team t : o.teams().values()) returns |= !Double.isNaN(t.reward());
+    if (returns) {
+      g.writeObjectFieldStart("return");
+      for (var e : o.teams().entrySet()) number(g, e.getKey(), e.getValue().reward());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
   /** A number, or null for NaN (JSON has none). */
   private static void number(JsonGenerator g, String name, double v) throws IOException {
     if (Double.isNaN(v)) g.writeNullField(name);

@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * A search of the archive: filters, an order and a cursor, read from {@code GET /replays}'s query.
  * It scans the in-memory catalog (summaries only, never a replay's chunks); the default order walks
- * the catalog's own newest-first index and stops at the page.
+ * the catalog's own newest-first index and stops at the page; other orders keep the best page in a heap.
  *
  * @param run only this training run (its {@code run.name}, else {@code run.run_dir})
  * @param updateMin lowest {@code run.update}, or null
@@ -42,13 +42,9 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
     KILLS(r -> r.outcome().known() ? (double) r.outcome().kills() : null);
 
     final java.util.function.Function<ReplaySummary, Double> key;
-    final Comparator<ReplaySummary> order;
 
     Sort(java.util.function.Function<ReplaySummary, Double> key) {
       this.key = key;
-      this.order = Comparator.comparing(key, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
-          .thenComparing(Comparator.comparingDouble(ReplaySummary::startedAt).reversed())
-          .thenComparing(ReplaySummary::replayId, Comparator.reverseOrder());
     }
 
     static Sort named(String name) {
@@ -188,11 +184,24 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
       }
       return page;
     }
-    List<ReplaySummary> all = new ArrayList<>();
+    // the first page of an order over everything: keep the best `limit` seen (a heap), never sort them all
+    record Keyed(Double key, ReplaySummary r) {}
+    Comparator<Keyed> order = Comparator.comparing(Keyed::key, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
+        .thenComparing((Keyed k) -> k.r().startedAt(), Comparator.reverseOrder())
+        .thenComparing((Keyed k) -> k.r().replayId(), Comparator.reverseOrder());
+    java.util.PriorityQueue<Keyed> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
     for (ReplaySummary r : catalog.all()) {
-      if (matches(r) && (after == null || after.before(r))) all.add(r);
+      if (!matches(r) || (after != null && !after.before(r))) continue;
+      Keyed k = new Keyed(sort.key.apply(r), r);
+      if (best.size() < limit) best.add(k);
+      else if (order.compare(k, best.peek()) < 0) {
+        best.poll();
+        best.add(k);
+      }
     }
-    all.sort(sort.order);
-    return all.subList(0, Math.min(limit, all.size()));
+    List<Keyed> top = new ArrayList<>(best);
+    top.sort(order);
+    for (Keyed k : top) page.add(k.r());
+    return page;
   }
 }

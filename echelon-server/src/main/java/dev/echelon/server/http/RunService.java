@@ -87,7 +87,7 @@ final class RunService implements HttpService {
         else g.writeRawValue(t.eval());
         g.writeNumberField("frames", r.frames());
         g.writeBooleanField("complete", r.complete());
-        ReplayJson.outcome(g, r, false);
+        ReplayJson.pointOutcome(g, r);
         g.writeBooleanField("live", r.receiving(now));
         g.writeNumberField("started_at", r.startedAt());
         g.writeEndObject();

@@ -45,6 +45,9 @@ public final class Outcome {
   private final double[] taken;
   private final double[] zone;
   private final double[] reward;
+  private final int totalKills;
+  /** Made on first use (an immutable map: a racing second one is equal). */
+  private volatile Map<String, Team> teamTotals;
 
   private Outcome(int lowIndex, double firstT, long firstTick, int highIndex, double lastT, long lastTick, int endIndex,
       ChunkTally.End end, int decisionIndex, ChunkTally.Decision decision, String[] mechIds, String[] teams,
@@ -67,6 +70,9 @@ public final class Outcome {
     this.taken = taken;
     this.zone = zone;
     this.reward = reward;
+    int n = 0;
+    for (int k : kills) n += k;
+    this.totalKills = n;
   }
 
   /** This outcome with chunk {@code index}'s tally folded in; each chunk index is folded once. */
@@ -189,13 +195,17 @@ public final class Outcome {
 
   /** Kill events in the whole replay. */
   public int kills() {
-    int n = 0;
-    for (int k : kills) n += k;
-    return n;
+    return totalKills;
   }
 
   /** Totals per team, by team name. */
   public Map<String, Team> teams() {
+    Map<String, Team> t = teamTotals;
+    if (t == null) teamTotals = t = java.util.Collections.unmodifiableMap(totals());
+    return t;
+  }
+
+  private Map<String, Team> totals() {
     Map<String, int[]> counts = new TreeMap<>();
     Map<String, double[]> sums = new TreeMap<>();
     if (end != null) for (String t : end.alive().keySet()) counts.computeIfAbsent(t, x -> new int[2]);

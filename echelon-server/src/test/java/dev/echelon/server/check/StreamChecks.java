@@ -151,7 +151,8 @@ final class StreamChecks {
   private void gaps(History.Connection c) {
     List<History.Event> seg = new ArrayList<>();
     Long after = c.resumeAfter;
-    long since = c.openedClock;
+    // a viewer that resumes is owed what was removed while it was away: a resync must say so
+    long since = c.resumeAfter == null ? c.openedClock : resumedFrom(c);
     for (History.Event e : c.events) {
       if (e.name().equals("resync")) {
         seg.clear(); // what came before the resync may have gaps: the viewer was told
@@ -172,6 +173,16 @@ final class StreamChecks {
       violation("I2 " + c + " skipped event " + e + " between " + from + " and " + to + " without a resync (it got "
           + c.events.stream().limit(12).map(History.Event::toString).toList() + ")");
     }
+  }
+
+  /** When the viewer received the event it resumes after (on an earlier connection), else when this one opened. */
+  private long resumedFrom(History.Connection c) {
+    long at = c.openedClock;
+    for (History.Connection earlier : h.connections) {
+      if (earlier.viewer != c.viewer || earlier == c) continue;
+      for (History.Event e : earlier.events) if (e.id() == c.resumeAfter) at = Math.min(at, e.at());
+    }
+    return at;
   }
 
   /** Whether a connection with this floor had to get the event. */
