@@ -79,6 +79,39 @@ class OutcomeIT {
   }
 
   @Test
+  void aDamagedChunkLeavesTheOutcomeWhenFoundAndComesBackWithItsRepairAcrossRestarts() throws Exception {
+    String hash;
+    try (TestServer s = TestServer.start(runs)) {
+      hash = s.putWorld(REPLAY.get("world")).json().get("world_hash").asText();
+      for (int i = 0; i < 8; i++) assertThat(s.post("/push", chunk(hash, i)).status()).isEqualTo(200);
+    }
+    Path log = runs.resolve("replays/match/replay.log");
+    byte[] bytes = java.nio.file.Files.readAllBytes(log);
+    for (int i = bytes.length - 30; i < bytes.length - 10; i++) bytes[i] ^= 0x5a; // chunk 7's payload, not its header
+    java.nio.file.Files.write(log, bytes);
+    try (TestServer s = TestServer.start(runs)) {
+      assertThat(s.get("/replays/match").json().get("outcome").get("kills").asInt()).as("not found damaged yet").isEqualTo(9);
+      assertThat(s.get("/replays/match/chunks/7").status()).isEqualTo(404);
+      JsonNode without = s.get("/replays/match").json().get("outcome");
+      assertThat(without.get("kills").asInt()).as("chunk 7's kill is out with it").isEqualTo(8);
+      assertThat(without.get("duration_s").asDouble()).isCloseTo(41.75, within(1e-9));
+      assertThat(s.post("/push", chunk(hash, 7)).status()).isEqualTo(200);
+      expectTheMatch(s.get("/replays/match").json());
+    }
+    try (TestServer s = TestServer.start(runs)) {
+      expectTheMatch(s.get("/replays/match").json()); // the repair's record holds the outcome of all 8
+    }
+    bytes = java.nio.file.Files.readAllBytes(log);
+    java.nio.file.Files.write(log, java.util.Arrays.copyOf(bytes, bytes.length - 20)); // torn, as by a crash mid-write
+    try (TestServer s = TestServer.start(runs)) { // the repair is gone: the damaged chunk 7 is back, not yet found
+      assertThat(s.get("/replays/match").json().get("chunks_received").asInt()).isEqualTo(8);
+      assertThat(s.get("/replays/match").json().get("outcome").get("kills").asInt()).isEqualTo(9);
+      assertThat(s.get("/replays/match/chunks/7").status()).isEqualTo(404);
+      assertThat(s.get("/replays/match").json().get("outcome").get("kills").asInt()).isEqualTo(8);
+    }
+  }
+
+  @Test
   void anUndecidedReplayStillBeingPushedSaysSo() throws Exception {
     try (TestServer s = TestServer.start(runs)) {
       String hash = s.putWorld(REPLAY.get("world")).json().get("world_hash").asText();

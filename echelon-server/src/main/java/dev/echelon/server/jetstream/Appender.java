@@ -101,7 +101,7 @@ final class Appender {
     h.add(Subjects.FRAMES, String.valueOf(c.frameCount()));
     h.add(Subjects.PLAIN, String.valueOf(payload.plainLength()));
     h.add(Subjects.CRC, String.valueOf(payload.crc32()));
-    String tally = Base64.getEncoder().encodeToString(c.tally().toJson());
+    String tally = Base64.getEncoder().encodeToString(c.tally().encode());
     h.add(Subjects.TALLY, tally);
     byte[] body = payload.deflatedBytes();
     if (body.length + 4096L + tally.length() > nc.getMaxPayload()) {

@@ -391,7 +391,7 @@ final class StreamIndex implements AutoCloseable {
 
   private static dev.echelon.server.log.ChunkTally tally(String base64) {
     try {
-      return dev.echelon.server.log.ChunkTally.fromJson(Base64.getDecoder().decode(base64));
+      return dev.echelon.server.log.ChunkTally.decode(Base64.getDecoder().decode(base64));
     } catch (IllegalArgumentException e) {
       return null; // not ours to refuse: the chunk is listed, its match untold
     }

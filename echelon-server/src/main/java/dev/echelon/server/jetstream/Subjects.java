@@ -22,7 +22,7 @@ final class Subjects {
   static final String AT = "Echelon-At";
   static final String META = "Echelon-Meta";
   static final String RUN = "Echelon-Run";
-  /** A chunk's {@link dev.echelon.server.log.ChunkTally}, compact JSON in base64. */
+  /** A chunk's {@link dev.echelon.server.log.ChunkTally#encode encoded} tally, in base64. */
   static final String TALLY = "Echelon-Tally";
   static final String MSG_SIZE = "Nats-Msg-Size";
 

@@ -18,8 +18,10 @@ package dev.echelon.server.log;
  * @param appendedAtMillis when the chunk was stored
  * @param meta the replay's {@code meta} JSON carried by this chunk, or null
  * @param run the {@code run} JSON carried by this chunk, or null
- * @param tally the chunk's {@link ChunkTally} as compact JSON, or null (records before tallies, and
+ * @param tally the chunk's {@link ChunkTally#encode encoded} tally, or null (records before tallies, and
  *     records as the index file names them, which holds no tally)
+ * @param outcome the replay's {@link Outcome#encode outcome} with this chunk folded in, or null: start-up
+ *     reads it from a replay's last record instead of every record's tally
  */
 record ChunkRecord(
     String replayId,
@@ -36,15 +38,17 @@ record ChunkRecord(
     long appendedAtMillis,
     byte[] meta,
     byte[] run,
-    byte[] tally) {
+    byte[] tally,
+    byte[] outcome) {
 
   /** Stands for a tally that is on disk but not held in memory. */
   static final byte[] TALLY_ON_DISK = new byte[0];
 
   /** This record with its tally left on disk: what a replay keeps in memory once the tally is folded in. */
   ChunkRecord withoutTally() {
-    return tally == null || tally == TALLY_ON_DISK ? this : new ChunkRecord(replayId, worldRef, firstEventId, chunkIndex,
-        chunkCount, last, started, ended, frameCount, plainLength, plainCrc, appendedAtMillis, meta, run, TALLY_ON_DISK);
+    if ((tally == null || tally == TALLY_ON_DISK) && outcome == null) return this;
+    return new ChunkRecord(replayId, worldRef, firstEventId, chunkIndex, chunkCount, last, started, ended, frameCount,
+        plainLength, plainCrc, appendedAtMillis, meta, run, tally == null ? null : TALLY_ON_DISK, null);
   }
 
   /** Events the record carries: the chunk, plus start and end where it began or completed the replay. */

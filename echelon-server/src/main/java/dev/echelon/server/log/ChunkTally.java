@@ -1,8 +1,5 @@
 package dev.echelon.server.log;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +23,6 @@ import java.util.TreeMap;
 public record ChunkTally(double firstT, double lastT, long firstTick, long lastTick, Decision decision, End end,
     Map<String, Mech> mechs) {
   static final ChunkTally EMPTY = new ChunkTally(Double.NaN, Double.NaN, -1, -1, null, null, Map.of());
-  private static final JsonFactory JSON = dev.echelon.core.Json.mapper().getFactory();
 
   /**
    * How a match was decided.
@@ -72,87 +68,149 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
     }
   }
 
-  /** The tally as compact JSON, as stored beside its chunk. */
-  public byte[] toJson() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      if (!Double.isNaN(firstT)) g.writeNumberField("t0", firstT);
-      if (!Double.isNaN(lastT)) g.writeNumberField("t1", lastT);
-      if (firstTick >= 0) g.writeNumberField("tick0", firstTick);
-      if (lastTick >= 0) g.writeNumberField("tick1", lastTick);
+  private static final byte FORMAT = 1;
+
+  /**
+   * The tally as stored beside its chunk: a small binary record (format 1, big-endian) — times,
+   * ticks, the decision, the last standing, then each mech's figures — read back by {@link #decode}
+   * with no parser, since start-up reads one per stored chunk.
+   */
+  public byte[] encode() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 + 48 * mechs.size());
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeDouble(firstT);
+      out.writeDouble(lastT);
+      out.writeLong(firstTick);
+      out.writeLong(lastTick);
+      out.writeBoolean(decision != null);
       if (decision != null) {
-        g.writeObjectFieldStart("decision");
-        g.writeStringField("winner", decision.winner());
-        g.writeStringField("rule", decision.rule());
-        g.writeNumberField("t", decision.t());
-        g.writeNumberField("tick", decision.tick());
-        g.writeEndObject();
+        text(out, decision.winner());
+        text(out, decision.rule());
+        out.writeDouble(decision.t());
+        out.writeLong(decision.tick());
       }
+      out.writeBoolean(end != null);
       if (end != null) {
-        g.writeObjectFieldStart("end");
-        g.writeObjectFieldStart("zone_score");
-        for (var e : end.zoneScore().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        if (!Double.isNaN(end.toWin())) g.writeNumberField("to_win", end.toWin());
-        g.writeObjectFieldStart("alive");
-        for (var e : end.alive().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-        g.writeEndObject();
-        g.writeEndObject();
+        out.writeDouble(end.toWin());
+        out.writeShort(end.zoneScore().size());
+        for (var e : end.zoneScore().entrySet()) {
+          text(out, e.getKey());
+          out.writeDouble(e.getValue());
+        }
+        out.writeShort(end.alive().size());
+        for (var e : end.alive().entrySet()) {
+          text(out, e.getKey());
+          out.writeInt(e.getValue());
+        }
       }
-      g.writeObjectFieldStart("mechs");
+      out.writeShort(mechs.size());
       for (var e : mechs.entrySet()) {
         Mech m = e.getValue();
-        g.writeObjectFieldStart(e.getKey());
-        if (m.team() != null) g.writeStringField("team", m.team());
-        g.writeNumberField("kills", m.kills());
-        g.writeNumberField("deaths", m.deaths());
-        g.writeNumberField("dealt", m.dealt());
-        g.writeNumberField("taken", m.taken());
-        g.writeNumberField("zone_s", m.zoneSeconds());
-        if (!Double.isNaN(m.reward())) g.writeNumberField("reward", m.reward());
-        g.writeEndObject();
+        text(out, e.getKey());
+        text(out, m.team());
+        out.writeInt(m.kills());
+        out.writeInt(m.deaths());
+        out.writeDouble(m.dealt());
+        out.writeDouble(m.taken());
+        out.writeDouble(m.zoneSeconds());
+        out.writeDouble(m.reward());
       }
-      g.writeEndObject();
-      g.writeEndObject();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return out.toByteArray();
+    return bytes.toByteArray();
   }
 
-  /** Reads what {@link #toJson} wrote; null for null, and EMPTY when the bytes are not a tally. */
-  public static ChunkTally fromJson(byte[] json) {
-    if (json == null) return null;
+  /** Reads what {@link #encode} wrote; null for null, and EMPTY when the bytes are not a tally. */
+  public static ChunkTally decode(byte[] bytes) {
+    if (bytes == null) return null;
+    Map<String, Mech> mechs = new LinkedHashMap<>();
+    ChunkTally t = decode(bytes, 0, new Mechs() {
+      @Override public void count(int n) {}
+
+      @Override public void mech(int i, String id, Mech m) {
+        mechs.put(id, m);
+      }
+    });
+    return t == EMPTY ? EMPTY : new ChunkTally(t.firstT, t.lastT, t.firstTick, t.lastTick, t.decision, t.end, mechs);
+  }
+
+  /** Where {@link #decode(byte[], int, Mechs)} puts each mech's figures. */
+  interface Mechs {
+    void count(int n);
+
+    void mech(int i, String id, Mech m);
+  }
+
+  /**
+   * Reads an encoded tally from {@code offset}, handing its mechs to {@code sink} one at a time;
+   * returns it without mechs (EMPTY when the bytes are not a tally).
+   */
+  static ChunkTally decode(byte[] bytes, int offset, Mechs sink) {
     try {
-      var n = dev.echelon.core.Json.mapper().readTree(json);
-      Decision d = null;
-      var dn = n.get("decision");
-      if (dn != null) {
-        d = new Decision(dn.path("winner").isTextual() ? dn.get("winner").asText() : null, dn.path("rule").asText(),
-            dn.path("t").asDouble(Double.NaN), dn.path("tick").asLong(-1));
-      }
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes, offset, bytes.length - offset);
+      if (in.get() != FORMAT) return EMPTY;
+      double t0 = in.getDouble();
+      double t1 = in.getDouble();
+      long tick0 = in.getLong();
+      long tick1 = in.getLong();
+      Decision d = in.get() != 0 ? new Decision(text(in), text(in), in.getDouble(), in.getLong()) : null;
       End end = null;
-      var en = n.get("end");
-      if (en != null) {
+      if (in.get() != 0) {
+        double toWin = in.getDouble();
         Map<String, Double> score = new TreeMap<>();
-        en.path("zone_score").fields().forEachRemaining(f -> score.put(f.getKey(), f.getValue().asDouble()));
+        for (int n = in.getShort(); n > 0; n--) score.put(text(in), in.getDouble());
         Map<String, Integer> alive = new TreeMap<>();
-        en.path("alive").fields().forEachRemaining(f -> alive.put(f.getKey(), f.getValue().asInt()));
-        end = new End(score, en.path("to_win").asDouble(Double.NaN), alive);
+        for (int n = in.getShort(); n > 0; n--) alive.put(text(in), in.getInt());
+        end = new End(score, toWin, alive);
       }
-      Map<String, Mech> mechs = new LinkedHashMap<>();
-      n.path("mechs").fields().forEachRemaining(f -> {
-        var m = f.getValue();
-        mechs.put(f.getKey(), new Mech(m.path("team").isTextual() ? m.get("team").asText() : null,
-            m.path("kills").asInt(), m.path("deaths").asInt(), m.path("dealt").asDouble(), m.path("taken").asDouble(),
-            m.path("zone_s").asDouble(), m.path("reward").asDouble(Double.NaN)));
-      });
-      return new ChunkTally(n.path("t0").asDouble(Double.NaN), n.path("t1").asDouble(Double.NaN),
-          n.path("tick0").asLong(-1), n.path("tick1").asLong(-1), d, end, mechs);
-    } catch (IOException | RuntimeException e) {
-      return EMPTY;
+      int n = in.getShort();
+      if (n < 0) return EMPTY;
+      sink.count(n);
+      for (int i = 0; i < n; i++) {
+        sink.mech(i, text(in), new Mech(text(in), in.getInt(), in.getInt(), in.getDouble(), in.getDouble(),
+            in.getDouble(), in.getDouble()));
+      }
+      return new ChunkTally(t0, t1, tick0, tick1, d, end, Map.of());
+    } catch (RuntimeException e) {
+      return EMPTY; // a header read without its checksum may hold anything: its chunk adds nothing
     }
+  }
+
+  /** A string as a length (-1 for null) and UTF-8 bytes; names are short. */
+  private static void text(java.io.DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeShort(-1);
+      return;
+    }
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeShort(b.length);
+    out.write(b);
+  }
+
+  /** Mech ids and team names recur in every chunk: start-up makes one String of each per thread. */
+  private static final ThreadLocal<String[]> NAMES = ThreadLocal.withInitial(() -> new String[256]);
+
+  private static String text(java.nio.ByteBuffer in) {
+    int n = in.getShort();
+    if (n < 0) return null;
+    byte[] b = in.array();
+    int from = in.position();
+    in.position(from + n);
+    int h = n;
+    for (int i = from; i < from + n; i++) h = 31 * h + b[i];
+    String[] names = NAMES.get();
+    int slot = h & (names.length - 1);
+    String s = names[slot];
+    if (s != null && s.length() == n) {
+      boolean same = true;
+      for (int i = 0; i < n && same; i++) same = s.charAt(i) == b[from + i];
+      if (same) return s;
+    }
+    s = new String(b, from, n, java.nio.charset.StandardCharsets.UTF_8);
+    if (s.length() == n) names[slot] = s; // ASCII only: compared byte for char above
+    return s;
   }
 
   /** Folds frames into a tally, one at a time. */

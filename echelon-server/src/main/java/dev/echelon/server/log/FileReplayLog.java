@@ -169,17 +169,20 @@ public final class FileReplayLog implements ReplayLog {
       throw storageError(c, e);
     }
     try {
+      // the replay's outcome with this chunk in, stored with it: start-up reads it from the last record alone
+      Outcome next = existing == null ? s.outcome.plus(c.chunkIndex(), c.tally())
+          : s.refolded(c.chunkIndex(), c.tally()); // a damaged chunk pushed again: its old tally must not count twice
       ChunkRecord rec = new ChunkRecord(c.replayId(), c.worldRef(), first, c.chunkIndex(),
           c.chunkCount() == null ? -1 : c.chunkCount(), c.last(), fresh, ended, c.frameCount(), payload.plainLength(),
-          payload.crc32(), at, c.meta(), c.run(), c.tally().toJson());
+          payload.crc32(), at, c.meta(), c.run(), c.tally().encode(),
+          next.encode(s.chunks.size() + (existing == null ? 1 : 0)));
       if (fresh) {
         s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, storage);
         worlds.touch(c.worldRef());
       }
       RecordRef ref = s.file.append(rec, made.deflated());
       RecordRef old = s.apply(ref);
-      if (old == null) s.outcome = s.outcome.plus(c.chunkIndex(), c.tally());
-      else s.refold(); // a damaged chunk pushed again: its old tally must not count twice
+      s.outcome = next;
       catalog.put(s.summarize());
       if (fresh) index.add(new LogEntry(first, LogEvent.Kind.START, s, null));
       if (old != null) drop(old);

@@ -153,20 +153,20 @@ final class LogRecovery {
     }
     ReplayState s = new ReplayState(id);
     s.file = r.file();
-    java.util.Map<Integer, ChunkTally> tallies = new java.util.HashMap<>();
+    byte[] outcome = r.refs().get(r.refs().size() - 1).record().outcome();
     for (RecordRef full : r.refs()) {
-      ChunkTally tally = ChunkTally.fromJson(full.record().tally());
       RecordRef ref = full.withoutTally();
       ChunkRecord rec = ref.record();
-      if (tally != null) tallies.put(rec.chunkIndex(), tally);
-      else tallies.remove(rec.chunkIndex());
       RecordRef old = s.apply(ref);
       if (rec.started()) index.add(new LogEntry(rec.firstEventId(), LogEvent.Kind.START, s, null));
       if (old != null) index.remove(old.record().chunkEventId());
       index.add(new LogEntry(rec.chunkEventId(), LogEvent.Kind.CHUNK, s, ref));
       if (rec.ended()) index.add(new LogEntry(rec.lastEventId(), LogEvent.Kind.END, s, null));
     }
-    s.outcome = Outcome.of(tallies);
+    // the last record's outcome folds every chunk before it; when a chunk it counted is not here, fold them again
+    Outcome.Stored stored = Outcome.decode(outcome);
+    if (stored != null && stored.chunks() == s.chunks.size()) s.outcome = stored.outcome();
+    else s.refold();
     s.summarize();
     return s;
   }

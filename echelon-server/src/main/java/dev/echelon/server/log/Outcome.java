@@ -78,6 +78,81 @@ public final class Outcome {
   /** This outcome with chunk {@code index}'s tally folded in; each chunk index is folded once. */
   public Outcome plus(int index, ChunkTally t) {
     if (t == null || t == ChunkTally.EMPTY) return this;
+    Outcome o = standing(index, t);
+    String[] ids = mechIds;
+    String[] tm = teams.clone();
+    int[] k = kills.clone();
+    int[] de = deaths.clone();
+    double[] dl = dealt.clone();
+    double[] tk = taken.clone();
+    double[] z = zone.clone();
+    double[] r = reward.clone();
+    for (var entry : t.mechs().entrySet()) {
+      int i = Arrays.asList(ids).indexOf(entry.getKey());
+      if (i < 0) {
+        i = ids.length;
+        int n = i + 1;
+        ids = Arrays.copyOf(ids, n);
+        ids[i] = entry.getKey().intern(); // the same few mech names recur in every replay
+        tm = Arrays.copyOf(tm, n);
+        k = Arrays.copyOf(k, n);
+        de = Arrays.copyOf(de, n);
+        dl = Arrays.copyOf(dl, n);
+        tk = Arrays.copyOf(tk, n);
+        z = Arrays.copyOf(z, n);
+        r = Arrays.copyOf(r, n);
+        r[i] = Double.NaN;
+      }
+      ChunkTally.Mech m = entry.getValue();
+      if (m.team() != null) tm[i] = m.team().intern();
+      k[i] += m.kills();
+      de[i] += m.deaths();
+      dl[i] += m.dealt();
+      tk[i] += m.taken();
+      z[i] += m.zoneSeconds();
+      if (!Double.isNaN(m.reward())) r[i] = (Double.isNaN(r[i]) ? 0 : r[i]) + m.reward();
+    }
+    return new Outcome(o.lowIndex, o.firstT, o.firstTick, o.highIndex, o.lastT, o.lastTick, o.endIndex, o.end,
+        o.decisionIndex, o.decision, ids, tm, k, de, dl, tk, z, r);
+  }
+
+  /** Folds tallies by chunk index (chunks without a tally add nothing), making each array once. */
+  public static Outcome of(Map<Integer, ChunkTally> byIndex) {
+    Map<String, Integer> slots = new LinkedHashMap<>();
+    for (ChunkTally t : byIndex.values()) for (String id : t.mechs().keySet()) slots.putIfAbsent(id, slots.size());
+    int n = slots.size();
+    String[] ids = slots.keySet().toArray(new String[0]);
+    String[] tm = new String[n];
+    int[] k = new int[n];
+    int[] de = new int[n];
+    double[] dl = new double[n];
+    double[] tk = new double[n];
+    double[] z = new double[n];
+    double[] r = new double[n];
+    Arrays.fill(r, Double.NaN);
+    Outcome o = NONE;
+    for (var e : new TreeMap<>(byIndex).entrySet()) {
+      ChunkTally t = e.getValue();
+      if (t == ChunkTally.EMPTY) continue;
+      o = o.standing(e.getKey(), t); // times, decision and last standing; no arrays copied
+      for (var m : t.mechs().entrySet()) {
+        int i = slots.get(m.getKey());
+        ChunkTally.Mech v = m.getValue();
+        if (v.team() != null) tm[i] = v.team();
+        k[i] += v.kills();
+        de[i] += v.deaths();
+        dl[i] += v.dealt();
+        tk[i] += v.taken();
+        z[i] += v.zoneSeconds();
+        if (!Double.isNaN(v.reward())) r[i] = (Double.isNaN(r[i]) ? 0 : r[i]) + v.reward();
+      }
+    }
+    return new Outcome(o.lowIndex, o.firstT, o.firstTick, o.highIndex, o.lastT, o.lastTick, o.endIndex, o.end,
+        o.decisionIndex, o.decision, ids, tm, k, de, dl, tk, z, r);
+  }
+
+  /** This outcome's times, decision and standing with chunk {@code index}'s folded in; its mechs' figures unchanged. */
+  private Outcome standing(int index, ChunkTally t) {
     int li = lowIndex;
     double ft = firstT;
     long fk = firstTick;
@@ -106,47 +181,69 @@ public final class Outcome {
       di = index;
       d = t.decision();
     }
-    String[] ids = mechIds;
-    String[] tm = teams.clone();
-    int[] k = kills.clone();
-    int[] de = deaths.clone();
-    double[] dl = dealt.clone();
-    double[] tk = taken.clone();
-    double[] z = zone.clone();
-    double[] r = reward.clone();
-    for (var entry : t.mechs().entrySet()) {
-      int i = Arrays.asList(ids).indexOf(entry.getKey());
-      if (i < 0) {
-        i = ids.length;
-        int n = i + 1;
-        ids = Arrays.copyOf(ids, n);
-        ids[i] = entry.getKey().intern(); // the same few mech names recur in every replay
-        tm = Arrays.copyOf(tm, n);
-        k = Arrays.copyOf(k, n);
-        de = Arrays.copyOf(de, n);
-        dl = Arrays.copyOf(dl, n);
-        tk = Arrays.copyOf(tk, n);
-        z = Arrays.copyOf(z, n);
-        r = Arrays.copyOf(r, n);
-        r[i] = Double.NaN;
-      }
-      ChunkTally.Mech m = entry.getValue();
-      if (m.team() != null && (tm[i] == null || index >= highIndex)) tm[i] = m.team().intern();
-      k[i] += m.kills();
-      de[i] += m.deaths();
-      dl[i] += m.dealt();
-      tk[i] += m.taken();
-      z[i] += m.zoneSeconds();
-      if (!Double.isNaN(m.reward())) r[i] = (Double.isNaN(r[i]) ? 0 : r[i]) + m.reward();
-    }
-    return new Outcome(li, ft, fk, hi, lt, lk, ei, e, di, d, ids, tm, k, de, dl, tk, z, r);
+    return new Outcome(li, ft, fk, hi, lt, lk, ei, e, di, d, mechIds, teams, kills, deaths, dealt, taken, zone, reward);
   }
 
-  /** Folds tallies by chunk index (chunks without a tally add nothing). */
-  public static Outcome of(Map<Integer, ChunkTally> byIndex) {
-    Outcome o = NONE;
-    for (var e : new TreeMap<>(byIndex).entrySet()) o = o.plus(e.getKey(), e.getValue());
-    return o;
+  /**
+   * This outcome as stored in the header of the record that made it: how many chunks it folds, the
+   * chunk indexes its times, standing and decision came from, then its figures as a tally.
+   */
+  public byte[] encode(int chunks) {
+    byte[] figures = new ChunkTally(firstT, lastT, firstTick, lastTick, decision, end, mechs()).encode();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(20 + figures.length);
+    b.putInt(chunks).putInt(lowIndex).putInt(highIndex).putInt(endIndex).putInt(decisionIndex).put(figures);
+    return b.array();
+  }
+
+  /** What {@link #encode} stored, and how many chunks it folds. */
+  public record Stored(int chunks, Outcome outcome) {}
+
+  /** Reads what {@link #encode} wrote; null when the bytes are not an outcome. */
+  public static Stored decode(byte[] bytes) {
+    if (bytes == null || bytes.length < 21) return null;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    int chunks = b.getInt();
+    int low = b.getInt();
+    int high = b.getInt();
+    int endAt = b.getInt();
+    int decidedAt = b.getInt();
+    final class Figures implements ChunkTally.Mechs {
+      String[] ids = new String[0];
+      String[] tm = ids;
+      int[] k = new int[0];
+      int[] de = k;
+      double[] dl = new double[0];
+      double[] tk = dl;
+      double[] z = dl;
+      double[] r = dl;
+
+      @Override public void count(int n) {
+        ids = new String[n];
+        tm = new String[n];
+        k = new int[n];
+        de = new int[n];
+        dl = new double[n];
+        tk = new double[n];
+        z = new double[n];
+        r = new double[n];
+      }
+
+      @Override public void mech(int i, String id, ChunkTally.Mech m) {
+        ids[i] = id;
+        tm[i] = m.team();
+        k[i] = m.kills();
+        de[i] = m.deaths();
+        dl[i] = m.dealt();
+        tk[i] = m.taken();
+        z[i] = m.zoneSeconds();
+        r[i] = m.reward();
+      }
+    }
+    Figures a = new Figures();
+    ChunkTally t = ChunkTally.decode(bytes, 20, a); // the figures, straight into arrays
+    if (t == ChunkTally.EMPTY || chunks < 0) return null;
+    return new Stored(chunks, new Outcome(low, t.firstT(), t.firstTick(), high, t.lastT(), t.lastTick(), endAt, t.end(),
+        decidedAt, t.decision(), a.ids, a.tm, a.k, a.de, a.dl, a.tk, a.z, a.r));
   }
 
   /** True when some chunk said something about the match. */

@@ -34,9 +34,11 @@ final class RecordFormat {
     int meta = r.meta() == null ? 0 : r.meta().length;
     int run = r.run() == null ? 0 : r.run().length;
     int tally = r.tally() == null ? 0 : r.tally().length;
+    int outcome = r.outcome() == null ? 0 : r.outcome().length;
     if (r.tally() == ChunkRecord.TALLY_ON_DISK) throw new IllegalArgumentException("a record is written with its tally");
     // the tally trails the header: a reader that predates it stops after run and ignores it
-    int headerLength = 2 + 8 + 8 + 4 + 4 + 4 + 8 + 4 + 16 + 1 + id.length + 4 + meta + 4 + run + (tally > 0 ? 4 + tally : 0);
+    int headerLength = 2 + 8 + 8 + 4 + 4 + 4 + 8 + 4 + 16 + 1 + id.length + 4 + meta + 4 + run
+        + (tally > 0 ? 4 + tally + 4 + outcome : 0);
     ByteBuffer b = ByteBuffer.allocate(PRELUDE + headerLength);
     b.putInt(MAGIC).putInt(headerLength).putInt(payload.length).putInt(0);
     b.put((byte) 1).put((byte) flags(r)).putLong(r.firstEventId()).putLong(r.appendedAtMillis())
@@ -46,7 +48,11 @@ final class RecordFormat {
     if (meta > 0) b.put(r.meta());
     b.putInt(run);
     if (run > 0) b.put(r.run());
-    if (tally > 0) b.putInt(tally).put(r.tally());
+    if (tally > 0) {
+      b.putInt(tally).put(r.tally());
+      b.putInt(outcome);
+      if (outcome > 0) b.put(r.outcome());
+    }
     CRC32C crc = new CRC32C();
     crc.update(b.array(), PRELUDE, headerLength);
     crc.update(payload);
@@ -54,8 +60,20 @@ final class RecordFormat {
     return b.flip();
   }
 
-  /** Reads a header; throws {@link IllegalArgumentException} when it is not one. */
+  /** Reads a header whole; throws {@link IllegalArgumentException} when it is not one. */
   static ChunkRecord header(ByteBuffer b) {
+    return header(b, true);
+  }
+
+  /**
+   * Reads a header; without {@code tally}, a tally is left on disk and the outcome not read either
+   * (start-up wants the outcome of a replay's last record only, and no tally).
+   */
+  static ChunkRecord header(ByteBuffer b, boolean tally) {
+    return header(b, tally, tally);
+  }
+
+  static ChunkRecord header(ByteBuffer b, boolean keepTally, boolean keepOutcome) {
     if (b.get() != 1) throw new IllegalArgumentException("unknown record version");
     int flags = b.get();
     long first = b.getLong();
@@ -69,12 +87,13 @@ final class RecordFormat {
     String id = ascii(b, b.get() & 0xff);
     byte[] meta = bytes(b, b.getInt());
     byte[] run = bytes(b, b.getInt());
-    byte[] tally = b.remaining() >= 4 ? bytes(b, b.getInt()) : null;
+    byte[] tally = b.remaining() >= 4 ? (keepTally ? bytes(b, b.getInt()) : skip(b, b.getInt())) : null;
+    byte[] outcome = b.remaining() >= 4 ? (keepOutcome ? bytes(b, b.getInt()) : skip(b, b.getInt())) : null;
     if (first < 1 || index < 0 || count < -1 || frames < 0 || plain < 0) {
       throw new IllegalArgumentException("record header fields out of range");
     }
     return new ChunkRecord(id, world, first, index, count, (flags & LAST) != 0, (flags & STARTED) != 0,
-        (flags & ENDED) != 0, frames, plain, crc, at, meta, run, tally);
+        (flags & ENDED) != 0, frames, plain, crc, at, meta, run, tally, outcome);
   }
 
   /** An index entry for a record. */
@@ -94,19 +113,21 @@ final class RecordFormat {
   /** What an index entry says, or null when its checksum fails. */
   record Entry(long firstEventId, long offset, int length, int headerLength, int chunkIndex, int chunkCount,
       int frameCount, int flags, long plainLength, int plainCrc, long appendedAt) {
-    /** True when the header holds what the entry cannot: meta, run or a tally. */
-    boolean headerHoldsMore() {
-      return (flags & (8 | 16 | TALLY)) != 0;
+    /** True when the header holds meta or run, which the entry cannot. */
+    boolean carriesMetaOrRun() {
+      return (flags & (8 | 16)) != 0;
     }
 
+    /** The record this entry names; a tally, if it has one, left on disk. */
     ChunkRecord record(String replayId, String worldRef) {
-      return record(replayId, worldRef, null, null, null);
+      return record(replayId, worldRef, null, null, (flags & TALLY) != 0 ? ChunkRecord.TALLY_ON_DISK : null, null);
     }
 
-    /** The record this entry names, with the meta, run and tally of its header (which the entry does not hold). */
-    ChunkRecord record(String replayId, String worldRef, byte[] meta, byte[] run, byte[] tally) {
+    /** The record this entry names, with what its header holds and the entry does not. */
+    ChunkRecord record(String replayId, String worldRef, byte[] meta, byte[] run, byte[] tally, byte[] outcome) {
       return new ChunkRecord(replayId, worldRef, firstEventId, chunkIndex, chunkCount, (flags & LAST) != 0,
-          (flags & STARTED) != 0, (flags & ENDED) != 0, frameCount, plainLength, plainCrc, appendedAt, meta, run, tally);
+          (flags & STARTED) != 0, (flags & ENDED) != 0, frameCount, plainLength, plainCrc, appendedAt, meta, run, tally,
+          outcome);
     }
   }
 
@@ -148,6 +169,14 @@ final class RecordFormat {
     byte[] s = new byte[n];
     b.get(s);
     return new String(s, StandardCharsets.US_ASCII);
+  }
+
+  /** Passes over {@code n} bytes: the marker of something left on disk, or null for none. */
+  private static byte[] skip(ByteBuffer b, int n) {
+    if (n == 0) return null;
+    if (n < 0 || n > b.remaining()) throw new IllegalArgumentException("record header length out of range");
+    b.position(b.position() + n);
+    return ChunkRecord.TALLY_ON_DISK;
   }
 
   private static byte[] bytes(ByteBuffer b, int n) {

@@ -164,7 +164,7 @@ final class ReplayFile {
       while (header.hasRemaining() && ch.read(header, ref.offset() + RecordFormat.PRELUDE + header.position()) > 0) {
         // read it whole
       }
-      return ChunkTally.fromJson(RecordFormat.header(header.flip()).tally());
+      return ChunkTally.decode(RecordFormat.header(header.flip()).tally());
     } catch (IOException | RuntimeException e) {
       report.accept("replay " + replayId + ": cannot read the tally of chunk " + ref.record().chunkIndex() + " ("
           + e.getMessage() + "); its outcome leaves that chunk out");

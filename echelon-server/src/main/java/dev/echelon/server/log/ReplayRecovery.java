@@ -138,12 +138,14 @@ final class ReplayRecovery {
         break;
       }
       ChunkRecord r;
-      if (worldRef == null || e.headerHoldsMore()) {
-        RecordRef full = readRecordHeader(log, e.offset(), logSize);
+      boolean last = b.remaining() < RecordFormat.ENTRY; // its header holds the replay's outcome
+      if (worldRef == null || e.carriesMetaOrRun() || last) {
+        RecordRef full = readRecordHeader(log, e.offset(), logSize, last);
         // this header is read without its checksum: what it says must at least be well formed
         if (full == null || full.length() != e.length() || full.record().firstEventId() != e.firstEventId()
-            || !dev.echelon.core.WorldHash.isValid(full.record().worldRef()) || !jsonObject(full.record().meta())
-            || !jsonObject(full.record().run())) {
+            || !(worldRef == null ? dev.echelon.core.WorldHash.isValid(full.record().worldRef())
+                : worldRef.equals(full.record().worldRef()))
+            || !jsonObject(full.record().meta()) || !jsonObject(full.record().run())) {
           report.accept("replay " + replayId + ": its index disagrees with its log at entry " + refs.size()
               + "; the rest is read from the log");
           complete = false;
@@ -157,7 +159,8 @@ final class ReplayRecovery {
         }
         if (worldRef == null) worldRef = full.record().worldRef();
         // only what the entry cannot hold comes from the unverified header; the rest is the entry's, checksummed
-        r = e.record(replayId, worldRef, full.record().meta(), full.record().run(), full.record().tally());
+        r = e.record(replayId, worldRef, full.record().meta(), full.record().run(), full.record().tally(),
+            full.record().outcome());
       } else {
         r = e.record(replayId, worldRef);
       }
@@ -209,7 +212,7 @@ final class ReplayRecovery {
 
   /** The record at {@code pos}, header parsed and checksum verified; null when there is none. */
   private static RecordRef readRecord(FileChannel ch, long pos, long size) throws IOException {
-    RecordRef ref = readRecordHeader(ch, pos, size);
+    RecordRef ref = readRecordHeader(ch, pos, size, true);
     if (ref == null) return null;
     try {
       RecordPayload.verify(ch, ref);
@@ -219,24 +222,34 @@ final class ReplayRecovery {
     }
   }
 
+  private static final ThreadLocal<ByteBuffer> HEADERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(8192));
+
   /** The record header at {@code pos}, lengths checked against the file; null when there is none. */
-  private static RecordRef readRecordHeader(FileChannel ch, long pos, long size) throws IOException {
+  private static RecordRef readRecordHeader(FileChannel ch, long pos, long size, boolean outcome) throws IOException {
     if (pos + RecordFormat.PRELUDE > size) return null;
-    ByteBuffer prelude = ByteBuffer.allocate(RecordFormat.PRELUDE);
-    ch.read(prelude, pos);
-    prelude.flip();
-    if (prelude.getInt() != RecordFormat.MAGIC) return null;
-    int headerLength = prelude.getInt();
-    int payloadLength = prelude.getInt();
+    // one read of prelude and header into this thread's buffer: start-up reads a header per record
+    ByteBuffer buf = HEADERS.get();
+    buf.clear().limit(Math.min(buf.capacity(), (int) Math.min(Integer.MAX_VALUE, size - pos)));
+    ch.read(buf, pos);
+    buf.flip();
+    if (buf.remaining() < RecordFormat.PRELUDE || buf.getInt() != RecordFormat.MAGIC) return null;
+    int headerLength = buf.getInt();
+    int payloadLength = buf.getInt();
+    buf.getInt(); // the checksum, not verified here
     if (headerLength < 40 || headerLength > RecordFormat.MAX_HEADER || payloadLength < 0
         || pos + RecordFormat.PRELUDE + headerLength + (long) payloadLength > size) {
       return null;
     }
-    ByteBuffer header = ByteBuffer.allocate(headerLength);
-    if (ch.read(header, pos + RecordFormat.PRELUDE) != headerLength) return null;
-    header.flip();
+    ByteBuffer header;
+    if (buf.remaining() >= headerLength) {
+      header = buf.slice(buf.position(), headerLength);
+    } else { // a big meta or run: read the header whole
+      header = ByteBuffer.allocate(headerLength);
+      if (ch.read(header, pos + RecordFormat.PRELUDE) != headerLength) return null;
+      header.flip();
+    }
     try {
-      ChunkRecord r = RecordFormat.header(header);
+      ChunkRecord r = RecordFormat.header(header, false, outcome);
       return new RecordRef(pos, RecordFormat.PRELUDE + headerLength + payloadLength, headerLength, r);
     } catch (RuntimeException e) {
       return null;

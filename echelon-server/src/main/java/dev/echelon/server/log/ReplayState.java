@@ -74,12 +74,19 @@ final class ReplayState {
 
   /** Folds the outcome again from the tallies on disk: after a chunk was replaced or taken out. */
   void refold() {
+    outcome = refolded(-1, null);
+  }
+
+  /** The outcome of the chunks held now, read from their tallies on disk, with chunk {@code index}'s replaced by {@code tally}. */
+  Outcome refolded(int index, ChunkTally tally) {
     java.util.Map<Integer, ChunkTally> tallies = new java.util.HashMap<>();
     for (var e : chunks.entrySet()) {
+      if (e.getKey() == index) continue;
       ChunkTally t = file == null ? null : file.tally(e.getValue());
       if (t != null) tallies.put(e.getKey(), t);
     }
-    outcome = Outcome.of(tallies);
+    if (tally != null) tallies.put(index, tally);
+    return Outcome.of(tallies);
   }
 
   ReplaySummary summarize() {
