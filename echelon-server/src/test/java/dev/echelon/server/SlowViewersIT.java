@@ -73,7 +73,9 @@ class SlowViewersIT {
         }
         assertThat(total).isGreaterThan(50_000_000);
         for (CountingSseReader r : slow) {
-          assertThat(r.bytes()).as("the push never waited for a slow viewer").isLessThan(total / 2);
+          // a push that waited for them would end with them at chunk 29 of 30 (97%); 90% leaves room for a
+          // loaded machine, where the 50 MB push itself takes longer (a CI run beside a checker took 12.8 s)
+          assertThat(r.bytes()).as("the push never waited for a slow viewer").isLessThan(total * 9 / 10);
         }
         List<CountingSseReader> all = new ArrayList<>(fast);
         all.addAll(slow);
