@@ -95,6 +95,7 @@ final class Runner implements AutoCloseable {
       case Step.Settle x -> pushers.settle();
       case Step.Connect c -> viewers.connect(c.viewer(), c.run(), c.replay(), c.gzip(), null);
       case Step.Reconnect r -> viewers.reconnect(r.viewer());
+      case Step.Return r -> viewers.comeBack(r.viewer());
       case Step.Pause p -> viewers.pause(p.viewer(), p.paused());
       case Step.Vanish v -> viewers.vanish(v.viewer());
       case Step.Burst b -> {

@@ -48,6 +48,13 @@ sealed interface Step {
     }
   }
 
+  /** A viewer that vanished comes back: a new connection resuming after the last event it got. */
+  record Return(int viewer) implements Step {
+    @Override public String toString() {
+      return "return v" + viewer;
+    }
+  }
+
   /** The viewer stops reading (its socket buffers fill) or starts again. */
   record Pause(int viewer, boolean paused) implements Step {
     @Override public String toString() {

@@ -93,6 +93,14 @@ final class Viewers implements AutoCloseable {
     return last;
   }
 
+  /** A viewer that vanished connects again as it was, resuming after the last event it got. */
+  void comeBack(int viewer) {
+    if (viewers.containsKey(viewer)) return;
+    History.Connection was = null;
+    for (History.Connection c : history.connections) if (c.viewer == viewer) was = c;
+    if (was != null) connect(viewer, was.run, was.replay, was.gzip, lastId(viewer));
+  }
+
   void reconnect(int viewer) {
     Live l = viewers.get(viewer);
     if (l == null) return;

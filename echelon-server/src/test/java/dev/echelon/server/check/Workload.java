@@ -58,6 +58,7 @@ record Workload(long seed, Settings settings, List<Step> steps) {
     List<Step> steps = new ArrayList<>();
     List<Step.Push> pushed = new ArrayList<>();
     int viewers = 0;
+    int extra = 0;
     for (int v = 0; v < 1 + r.nextInt(3); v++) steps.add(connect(viewers++, queues, r));
     while (queues.stream().anyMatch(q -> !q.isEmpty())) {
       int roll = r.nextInt(100);
@@ -83,6 +84,8 @@ record Workload(long seed, Settings settings, List<Step> steps) {
       } else if (roll < 82) {
         steps.add(new Step.Burst(viewers, settings.maxViewers()));
         viewers += 2 * settings.maxViewers();
+      } else if (roll == 82 && faults == Faults.SIMULATED_DISK && viewers > 0 && settings.retainReplays() < 500) {
+        removalsWhileAViewerIsAway(steps, r.nextInt(viewers), settings.retainReplays(), r, extra++);
       } else {
         Step f = fault(r, faults, replays);
         if (f != null) steps.add(f);
@@ -91,6 +94,28 @@ record Workload(long seed, Settings settings, List<Step> steps) {
     steps.add(new Step.Eio(false, 0));
     steps.add(new Step.DiskFull(false));
     return new Workload(seed, settings, steps);
+  }
+
+  /**
+   * A viewer goes away; replays it never saw arrive and are listed; then, with the clock moved on
+   * and writes failing now and then, newer replays make retention remove them; then the viewer
+   * comes back. A removal must be recorded before anything goes, so the viewer is told (resync) of
+   * every replay it missed that went.
+   */
+  private static void removalsWhileAViewerIsAway(List<Step> steps, int viewer, int retain, Random r, int batch) {
+    steps.add(new Step.DiskFull(false)); // room for the newer replays
+    steps.add(new Step.Eio(false, 0));
+    steps.add(new Step.Vanish(viewer));
+    for (int k = 0; k < retain; k++) steps.add(new Step.Push("w" + batch + "x" + k, 0, 1, false, 2));
+    steps.add(new Step.Settle());
+    steps.add(new Step.Observe());
+    steps.add(new Step.Eio(true, 2 + r.nextInt(2)));
+    steps.add(new Step.AdvanceClock(400 + r.nextInt(200)));
+    for (int k = 0; k < 2 + r.nextInt(retain); k++) steps.add(new Step.Push("w" + batch + "y" + k, 0, 1, false, 2));
+    steps.add(new Step.Settle());
+    steps.add(new Step.Eio(false, 0));
+    steps.add(new Step.Observe());
+    steps.add(new Step.Return(viewer));
   }
 
   private static List<Step> replayPushes(String id, Random r) {
