@@ -84,11 +84,18 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
 
     /** True when {@code r} comes after this cursor in its sort's order. */
     boolean before(ReplaySummary r) {
-      int c = Comparator.nullsLast(Comparator.<Double>reverseOrder()).compare(sort.key.apply(r), key);
-      if (c == 0) c = -Double.compare(r.startedAt(), startedAt);
-      if (c == 0) c = -r.replayId().compareTo(replayId);
-      return c > 0;
+      return order(sort.key.apply(r), r.startedAt(), r.replayId(), key, startedAt, replayId) > 0;
     }
+  }
+
+  private static final Comparator<Double> LARGEST_FIRST = Comparator.nullsLast(Comparator.<Double>reverseOrder());
+
+  /** Every page's order: by the sort's key, largest first (replays without one last), then newest first, then id. */
+  static int order(Double keyA, double startedA, String idA, Double keyB, double startedB, String idB) {
+    int c = LARGEST_FIRST.compare(keyA, keyB);
+    if (c == 0) c = -Double.compare(startedA, startedB);
+    if (c == 0) c = -idA.compareTo(idB);
+    return c;
   }
 
   static ReplayQuery from(ServerRequest req, int defaultLimit) {
@@ -186,9 +193,8 @@ record ReplayQuery(String run, Long updateMin, Long updateMax, Boolean complete,
     }
     // the first page of an order over everything: keep the best `limit` seen (a heap), never sort them all
     record Keyed(Double key, ReplaySummary r) {}
-    Comparator<Keyed> order = Comparator.comparing(Keyed::key, Comparator.nullsLast(Comparator.<Double>reverseOrder()))
-        .thenComparing((Keyed k) -> k.r().startedAt(), Comparator.reverseOrder())
-        .thenComparing((Keyed k) -> k.r().replayId(), Comparator.reverseOrder());
+    Comparator<Keyed> order = (a, b) -> order(a.key(), a.r().startedAt(), a.r().replayId(), b.key(), b.r().startedAt(),
+        b.r().replayId());
     java.util.PriorityQueue<Keyed> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
     for (ReplaySummary r : catalog.all()) {
       if (!matches(r) || (after != null && !after.before(r))) continue;
