@@ -44,6 +44,12 @@ final class ReplayJson {
   /** The run object's training fields, read once: {@code "training": {update, global_step}}. */
   static void training(JsonGenerator g, ReplaySummary.Training t) throws IOException {
     g.writeObjectFieldStart("training");
+    trainingFields(g, t);
+    g.writeEndObject();
+  }
+
+  /** {@code update}, {@code global_step} and {@code eval} into the object the generator is in. */
+  static void trainingFields(JsonGenerator g, ReplaySummary.Training t) throws IOException {
     if (t.update() == null) g.writeNullField("update");
     else g.writeNumberField("update", t.update());
     if (t.globalStep() == null) g.writeNullField("global_step");
@@ -51,7 +57,6 @@ final class ReplayJson {
     g.writeFieldName("eval");
     if (t.eval() == null) g.writeNull();
     else g.writeRawValue(t.eval());
-    g.writeEndObject();
   }
 
   /**
@@ -59,14 +64,8 @@ final class ReplayJson {
    * {@code mechs}, each mech's figures too (one replay's answer, not listings).
    */
   static void outcome(JsonGenerator g, ReplaySummary r, boolean mechs) throws IOException {
-    Outcome o = r.outcome();
-    if (!o.known()) {
-      g.writeNullField("outcome");
-      return;
-    }
-    g.writeObjectFieldStart("outcome");
-    g.writeStringField("winner", o.winner());
-    g.writeStringField("rule", o.rule(r.complete()));
+    Outcome o = openOutcome(g, r);
+    if (o == null) return;
     number(g, "decided_at_s", o.decidedAtSeconds());
     number(g, "duration_s", o.durationSeconds());
     if (o.ticks() < 0) g.writeNullField("ticks");
@@ -113,14 +112,8 @@ final class ReplayJson {
    * winner, rule, duration, kills, the teams, and each team's return when frames carried rewards.
    */
   static void pointOutcome(JsonGenerator g, ReplaySummary r) throws IOException {
-    Outcome o = r.outcome();
-    if (!o.known()) {
-      g.writeNullField("outcome");
-      return;
-    }
-    g.writeObjectFieldStart("outcome");
-    g.writeStringField("winner", o.winner());
-    g.writeStringField("rule", o.rule(r.complete()));
+    Outcome o = openOutcome(g, r);
+    if (o == null) return;
     number(g, "duration_s", o.durationSeconds());
     g.writeNumberField("kills", o.kills());
     g.writeArrayFieldStart("teams");
@@ -134,6 +127,19 @@ final class ReplayJson {
       g.writeEndObject();
     }
     g.writeEndObject();
+  }
+
+  /** Starts {@code "outcome"} with its winner and rule; writes null instead, and returns null, when there is none. */
+  private static Outcome openOutcome(JsonGenerator g, ReplaySummary r) throws IOException {
+    Outcome o = r.outcome();
+    if (!o.known()) {
+      g.writeNullField("outcome");
+      return null;
+    }
+    g.writeObjectFieldStart("outcome");
+    g.writeStringField("winner", o.winner());
+    g.writeStringField("rule", o.rule(r.complete()));
+    return o;
   }
 
   /** A number, or null for NaN (JSON has none). */

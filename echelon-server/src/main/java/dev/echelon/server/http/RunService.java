@@ -77,14 +77,7 @@ final class RunService implements HttpService {
       for (ReplaySummary r : points) {
         g.writeStartObject();
         g.writeStringField("replay_id", r.replayId());
-        ReplaySummary.Training t = r.training();
-        if (t.update() == null) g.writeNullField("update");
-        else g.writeNumberField("update", t.update());
-        if (t.globalStep() == null) g.writeNullField("global_step");
-        else g.writeNumberField("global_step", t.globalStep());
-        g.writeFieldName("eval");
-        if (t.eval() == null) g.writeNull();
-        else g.writeRawValue(t.eval());
+        ReplayJson.trainingFields(g, r.training());
         g.writeNumberField("frames", r.frames());
         g.writeBooleanField("complete", r.complete());
         ReplayJson.pointOutcome(g, r);
