@@ -190,27 +190,14 @@ public record ChunkTally(double firstT, double lastT, long firstTick, long lastT
   }
 
   /** Mech ids and team names recur in every chunk: start-up makes one String of each per thread. */
-  private static final ThreadLocal<String[]> NAMES = ThreadLocal.withInitial(() -> new String[256]);
+  private static final ThreadLocal<Names> NAMES = ThreadLocal.withInitial(() -> new Names(256));
 
   private static String text(java.nio.ByteBuffer in) {
     int n = in.getShort();
     if (n < 0) return null;
-    byte[] b = in.array();
     int from = in.position();
     in.position(from + n);
-    int h = n;
-    for (int i = from; i < from + n; i++) h = 31 * h + b[i];
-    String[] names = NAMES.get();
-    int slot = h & (names.length - 1);
-    String s = names[slot];
-    if (s != null && s.length() == n) {
-      boolean same = true;
-      for (int i = 0; i < n && same; i++) same = s.charAt(i) == b[from + i];
-      if (same) return s;
-    }
-    s = new String(b, from, n, java.nio.charset.StandardCharsets.UTF_8);
-    if (s.length() == n) names[slot] = s; // ASCII only: compared byte for char above
-    return s;
+    return NAMES.get().get(in.array(), from, from + n);
   }
 
   /** Folds frames into a tally, one at a time. */

@@ -35,6 +35,8 @@ final class FrameReader {
 
   private final byte[] b;
   private final int end;
+  /** One String per name per chunk. */
+  private final Names names = new Names(64);
   private int p;
   /** Where the last key read lies. */
   private int keyAt;
@@ -266,36 +268,25 @@ final class FrameReader {
         }
       }
     }
-    return cached(from + 1, to - 1);
+    return names.get(b, from + 1, to - 1);
   }
 
-  /** Mech ids, teams and event types recur in every frame: one String each per chunk. */
-  private final String[] names = new String[64];
-
-  private String cached(int from, int to) {
-    int h = 1;
-    for (int i = from; i < to; i++) h = 31 * h + b[i];
-    int slot = h & (names.length - 1);
-    String s = names[slot];
-    if (s != null && s.length() == to - from) {
-      boolean same = true;
-      for (int i = 0; i < s.length() && same; i++) same = s.charAt(i) == b[from + i];
-      if (same) return s;
+  /** Steps over the value here: where it starts when it is a number, else -1. */
+  private int numberStart() {
+    byte c = peek();
+    if (c != '-' && (c < '0' || c > '9')) {
+      skip();
+      return -1;
     }
-    s = new String(b, from, to - from, StandardCharsets.UTF_8);
-    if (s.length() == to - from) names[slot] = s; // ASCII only: compared byte for char above
-    return s;
+    int start = p;
+    skipScalar();
+    return start;
   }
 
   /** A finite number, else NaN (any other value, and Python's NaN and Infinity, skipped). */
   private double number() {
-    byte c = peek();
-    if (c != '-' && (c < '0' || c > '9')) {
-      skip();
-      return Double.NaN;
-    }
-    int start = p;
-    skipScalar();
+    int start = numberStart();
+    if (start < 0) return Double.NaN;
     double fast = fastDecimal(start, p);
     if (!Double.isNaN(fast)) return fast;
     try {
@@ -344,13 +335,8 @@ final class FrameReader {
    * or see a score reach the target. NaN for anything but a number.
    */
   private double approximate() {
-    byte c = peek();
-    if (c != '-' && (c < '0' || c > '9')) {
-      skip();
-      return Double.NaN;
-    }
-    int start = p;
-    skipScalar();
+    int start = numberStart();
+    if (start < 0) return Double.NaN;
     int i = start;
     boolean negative = b[i] == '-';
     if (negative) i++;

@@ -78,77 +78,91 @@ public final class Outcome {
   /** This outcome with chunk {@code index}'s tally folded in; each chunk index is folded once. */
   public Outcome plus(int index, ChunkTally t) {
     if (t == null || t == ChunkTally.EMPTY) return this;
-    Outcome o = standing(index, t);
-    String[] ids = mechIds;
-    String[] tm = teams.clone();
-    int[] k = kills.clone();
-    int[] de = deaths.clone();
-    double[] dl = dealt.clone();
-    double[] tk = taken.clone();
-    double[] z = zone.clone();
-    double[] r = reward.clone();
-    for (var entry : t.mechs().entrySet()) {
-      int i = Arrays.asList(ids).indexOf(entry.getKey());
-      if (i < 0) {
-        i = ids.length;
-        int n = i + 1;
-        ids = Arrays.copyOf(ids, n);
-        ids[i] = entry.getKey().intern(); // the same few mech names recur in every replay
-        tm = Arrays.copyOf(tm, n);
-        k = Arrays.copyOf(k, n);
-        de = Arrays.copyOf(de, n);
-        dl = Arrays.copyOf(dl, n);
-        tk = Arrays.copyOf(tk, n);
-        z = Arrays.copyOf(z, n);
-        r = Arrays.copyOf(r, n);
-        r[i] = Double.NaN;
-      }
-      ChunkTally.Mech m = entry.getValue();
-      if (m.team() != null) tm[i] = m.team().intern();
-      k[i] += m.kills();
-      de[i] += m.deaths();
-      dl[i] += m.dealt();
-      tk[i] += m.taken();
-      z[i] += m.zoneSeconds();
-      if (!Double.isNaN(m.reward())) r[i] = (Double.isNaN(r[i]) ? 0 : r[i]) + m.reward();
-    }
-    return new Outcome(o.lowIndex, o.firstT, o.firstTick, o.highIndex, o.lastT, o.lastTick, o.endIndex, o.end,
-        o.decisionIndex, o.decision, ids, tm, k, de, dl, tk, z, r);
+    Figures f = new Figures(this);
+    for (var m : t.mechs().entrySet()) f.add(f.slot(m.getKey()), m.getValue());
+    return f.with(standing(index, t));
   }
 
   /** Folds tallies by chunk index (chunks without a tally add nothing), making each array once. */
   public static Outcome of(Map<Integer, ChunkTally> byIndex) {
-    Map<String, Integer> slots = new LinkedHashMap<>();
-    for (ChunkTally t : byIndex.values()) for (String id : t.mechs().keySet()) slots.putIfAbsent(id, slots.size());
-    int n = slots.size();
-    String[] ids = slots.keySet().toArray(new String[0]);
-    String[] tm = new String[n];
-    int[] k = new int[n];
-    int[] de = new int[n];
-    double[] dl = new double[n];
-    double[] tk = new double[n];
-    double[] z = new double[n];
-    double[] r = new double[n];
-    Arrays.fill(r, Double.NaN);
+    Figures f = new Figures(NONE);
     Outcome o = NONE;
     for (var e : new TreeMap<>(byIndex).entrySet()) {
       ChunkTally t = e.getValue();
       if (t == ChunkTally.EMPTY) continue;
       o = o.standing(e.getKey(), t); // times, decision and last standing; no arrays copied
-      for (var m : t.mechs().entrySet()) {
-        int i = slots.get(m.getKey());
-        ChunkTally.Mech v = m.getValue();
-        if (v.team() != null) tm[i] = v.team();
-        k[i] += v.kills();
-        de[i] += v.deaths();
-        dl[i] += v.dealt();
-        tk[i] += v.taken();
-        z[i] += v.zoneSeconds();
-        if (!Double.isNaN(v.reward())) r[i] = (Double.isNaN(r[i]) ? 0 : r[i]) + v.reward();
-      }
+      for (var m : t.mechs().entrySet()) f.add(f.slot(m.getKey()), m.getValue());
     }
-    return new Outcome(o.lowIndex, o.firstT, o.firstTick, o.highIndex, o.lastT, o.lastTick, o.endIndex, o.end,
-        o.decisionIndex, o.decision, ids, tm, k, de, dl, tk, z, r);
+    return f.with(o);
+  }
+
+  /** Per-mech figures while an outcome is being made: parallel arrays that grow by a mech at a time. */
+  private static final class Figures implements ChunkTally.Mechs {
+    String[] ids;
+    String[] teams;
+    int[] kills;
+    int[] deaths;
+    double[] dealt;
+    double[] taken;
+    double[] zone;
+    double[] reward;
+
+    /** Starting from {@code o}'s figures (copied: an outcome never changes). */
+    Figures(Outcome o) {
+      ids = o.mechIds;
+      teams = o.teams.clone();
+      kills = o.kills.clone();
+      deaths = o.deaths.clone();
+      dealt = o.dealt.clone();
+      taken = o.taken.clone();
+      zone = o.zone.clone();
+      reward = o.reward.clone();
+    }
+
+    /** The mech's place, added (with no figures yet) when it is new. */
+    int slot(String id) {
+      int i = Arrays.asList(ids).indexOf(id);
+      if (i >= 0) return i;
+      count(ids.length + 1);
+      ids[ids.length - 1] = id.intern(); // the same few mech names recur in every replay
+      return ids.length - 1;
+    }
+
+    /** Grows (or sizes) every array to {@code n} mechs; a new mech has no reward yet. */
+    @Override public void count(int n) {
+      int was = ids.length;
+      ids = Arrays.copyOf(ids, n);
+      teams = Arrays.copyOf(teams, n);
+      kills = Arrays.copyOf(kills, n);
+      deaths = Arrays.copyOf(deaths, n);
+      dealt = Arrays.copyOf(dealt, n);
+      taken = Arrays.copyOf(taken, n);
+      zone = Arrays.copyOf(zone, n);
+      reward = Arrays.copyOf(reward, n);
+      Arrays.fill(reward, was, n, Double.NaN);
+    }
+
+    /** Reading a stored outcome: mech {@code i} is {@code id}, with these figures. */
+    @Override public void mech(int i, String id, ChunkTally.Mech m) {
+      ids[i] = id;
+      add(i, m);
+    }
+
+    void add(int i, ChunkTally.Mech m) {
+      if (m.team() != null) teams[i] = m.team();
+      kills[i] += m.kills();
+      deaths[i] += m.deaths();
+      dealt[i] += m.dealt();
+      taken[i] += m.taken();
+      zone[i] += m.zoneSeconds();
+      if (!Double.isNaN(m.reward())) reward[i] = (Double.isNaN(reward[i]) ? 0 : reward[i]) + m.reward();
+    }
+
+    /** An outcome with {@code o}'s times, decision and standing, and these figures. */
+    Outcome with(Outcome o) {
+      return new Outcome(o.lowIndex, o.firstT, o.firstTick, o.highIndex, o.lastT, o.lastTick, o.endIndex, o.end,
+          o.decisionIndex, o.decision, ids, teams, kills, deaths, dealt, taken, zone, reward);
+    }
   }
 
   /** This outcome's times, decision and standing with chunk {@code index}'s folded in; its mechs' figures unchanged. */
@@ -207,43 +221,12 @@ public final class Outcome {
     int high = b.getInt();
     int endAt = b.getInt();
     int decidedAt = b.getInt();
-    final class Figures implements ChunkTally.Mechs {
-      String[] ids = new String[0];
-      String[] tm = ids;
-      int[] k = new int[0];
-      int[] de = k;
-      double[] dl = new double[0];
-      double[] tk = dl;
-      double[] z = dl;
-      double[] r = dl;
-
-      @Override public void count(int n) {
-        ids = new String[n];
-        tm = new String[n];
-        k = new int[n];
-        de = new int[n];
-        dl = new double[n];
-        tk = new double[n];
-        z = new double[n];
-        r = new double[n];
-      }
-
-      @Override public void mech(int i, String id, ChunkTally.Mech m) {
-        ids[i] = id;
-        tm[i] = m.team();
-        k[i] = m.kills();
-        de[i] = m.deaths();
-        dl[i] = m.dealt();
-        tk[i] = m.taken();
-        z[i] = m.zoneSeconds();
-        r[i] = m.reward();
-      }
-    }
-    Figures a = new Figures();
+    Figures a = new Figures(NONE);
     ChunkTally t = ChunkTally.decode(bytes, 20, a); // the figures, straight into arrays
     if (t == ChunkTally.EMPTY || chunks < 0) return null;
-    return new Stored(chunks, new Outcome(low, t.firstT(), t.firstTick(), high, t.lastT(), t.lastTick(), endAt, t.end(),
-        decidedAt, t.decision(), a.ids, a.tm, a.k, a.de, a.dl, a.tk, a.z, a.r));
+    return new Stored(chunks, a.with(new Outcome(low, t.firstT(), t.firstTick(), high, t.lastT(), t.lastTick(), endAt,
+        t.end(), decidedAt, t.decision(), NONE.mechIds, NONE.teams, NONE.kills, NONE.deaths, NONE.dealt, NONE.taken,
+        NONE.zone, NONE.reward)));
   }
 
   /** True when some chunk said something about the match. */
