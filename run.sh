@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$JAVA_HOME/bin/java" -jar "$server_jar" --port "$port" &
+"$JAVA_HOME/bin/java" @scripts/server.jvm -jar "$server_jar" --port "$port" &
 pids+=($!)
 
 for _ in $(seq 1 100); do

@@ -22,7 +22,10 @@ final class ServerProcess implements AutoCloseable {
       port = s.getLocalPort();
     }
     runs = Files.createTempDirectory("echelon-bench-runs");
-    var command = new java.util.ArrayList<String>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx2g"));
+    var command = new java.util.ArrayList<String>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    Path options = Path.of("scripts", "server.jvm"); // the JVM options ./echelon server starts it with
+    if (Files.exists(options)) command.add("@" + options.toAbsolutePath());
+    command.add("-Xmx2g");
     String opts = System.getenv("ECHELON_BENCH_SERVER_JAVA_OPTS"); // e.g. a JFR recording of the server
     if (opts != null && !opts.isBlank()) command.addAll(List.of(opts.strip().split("\\s+")));
     command.addAll(List.of("-jar", jar.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port)));

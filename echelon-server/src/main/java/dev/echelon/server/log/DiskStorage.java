@@ -31,8 +31,10 @@ final class DiskStorage implements Storage {
   }
 
   @Override public Kind kind(Path path) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    try { // no exception for a missing path: start-up asks this of 20,000 folders that mostly hold no such file
+      BasicFileAttributes a = path.getFileSystem().provider()
+          .readAttributesIfExists(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a == null) return Kind.NONE;
       if (a.isSymbolicLink()) return Kind.LINK;
       if (a.isDirectory()) return Kind.DIRECTORY;
       return a.isRegularFile() ? Kind.FILE : Kind.OTHER;

@@ -84,6 +84,8 @@ public final class ArchiveBench {
         port = s.getLocalPort();
       }
       List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+      Path options = Path.of("scripts", "server.jvm"); // the JVM options ./echelon server starts it with
+      if (java.nio.file.Files.exists(options)) cmd.add("@" + options.toAbsolutePath());
       if (jar != null) cmd.addAll(List.of("-jar", jar));
       else cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.echelon.server.Main"));
       cmd.addAll(List.of("--host", "127.0.0.1", "--port", String.valueOf(port)));
