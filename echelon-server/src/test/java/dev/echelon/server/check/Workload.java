@@ -97,10 +97,11 @@ record Workload(long seed, Settings settings, List<Step> steps) {
   }
 
   /**
-   * A viewer goes away; replays it never saw arrive and are listed; then, with the clock moved on
-   * and writes failing now and then, newer replays make retention remove them; then the viewer
-   * comes back. A removal must be recorded before anything goes, so the viewer is told (resync) of
-   * every replay it missed that went.
+   * A viewer goes away; replays it never saw arrive and are listed; newer ones arrive while
+   * retention still spares those (they are younger than the stall window); then, with the clock
+   * moved on and writes failing now and then, one more replay makes retention remove them; then the
+   * viewer comes back, perhaps to a server that restarted meanwhile. A removal must be recorded
+   * durably before anything goes, so the viewer is told (resync) of every replay it missed that went.
    */
   private static void removalsWhileAViewerIsAway(List<Step> steps, int viewer, int retain, Random r, int batch) {
     steps.add(new Step.DiskFull(false)); // room for the newer replays
@@ -109,12 +110,20 @@ record Workload(long seed, Settings settings, List<Step> steps) {
     for (int k = 0; k < retain; k++) steps.add(new Step.Push("w" + batch + "x" + k, 0, 1, false, 2));
     steps.add(new Step.Settle());
     steps.add(new Step.Observe());
+    for (int k = 0; k < 1 + r.nextInt(retain); k++) steps.add(new Step.Push("w" + batch + "y" + k, 0, 1, false, 2));
+    // the removals happen now, in the pass the next replay asks for, while writes fail
     steps.add(new Step.Eio(true, 2 + r.nextInt(2)));
     steps.add(new Step.AdvanceClock(400 + r.nextInt(200)));
-    for (int k = 0; k < 2 + r.nextInt(retain); k++) steps.add(new Step.Push("w" + batch + "y" + k, 0, 1, false, 2));
+    for (int k = 0; k < 3; k++) steps.add(new Step.Push("w" + batch + "z" + k, 0, 1, false, 2));
     steps.add(new Step.Settle());
     steps.add(new Step.Eio(false, 0));
     steps.add(new Step.Observe());
+    // the server may stop before the viewer is back: only what it made durable of the removals tells it then
+    switch (r.nextInt(3)) {
+      case 0 -> steps.add(new Step.Restart());
+      case 1 -> steps.add(new Step.Crash());
+      default -> { }
+    }
     steps.add(new Step.Return(viewer));
   }
 
