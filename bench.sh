@@ -10,6 +10,9 @@
 #                                   viewers, ingest, fan-out, soak); --jar measures another build
 #                                   ECHELON_BENCH_SERVER_JAVA_OPTS: JVM options for the server; ECHELON_BENCH_JFR=FILE:
 #                                   a JFR recording (CPU-time samples) of the measured push (threads: CPU per thread only)
+#   ./bench.sh load thousand [idle-seconds]
+#                                   1,000 gzip viewers at browser pace on one server: idle CPU, then 10 trainers
+#                                   streaming 10 MB replays (CPU, push->viewer latency, completeness, heap, RSS)
 #   ./bench.sh check [--histories N] [--seed S] [--keep-going] [--nats] [--print]
 #                                   the history checker: N seeded random histories (faults, restarts, power cuts)
 #                                   against the real server, histories/s and the faults injected; --nats: two

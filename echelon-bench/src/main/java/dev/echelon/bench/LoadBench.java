@@ -77,6 +77,9 @@ public final class LoadBench {
     } else if (what.equals("python") || what.equals("all")) {
       PythonPushBench.run(JAR, runs, big, fsync);
     }
+    if (what.equals("thousand")) { // not part of "all": it takes minutes (its second argument: idle seconds, 60)
+      ThousandViewersBench.run(JAR, ReplayGenerator.fixtureFrames(2050), args.length > 1 ? runs : 60);
+    }
     if (what.equals("ingest") || what.equals("all")) ingest(runs);
     if (what.equals("stall") || what.equals("all")) stall(runs);
     if (what.equals("churn") || what.equals("all")) churn();

@@ -53,8 +53,8 @@ final class PythonPushBench {
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (boolean fsync : fsyncModes.equals("both") ? new boolean[] {true, false}
         : new boolean[] {fsyncModes.equals("on")}) {
-      for (int[] v : new int[][] {{1, 0, 0}, {1, 1, 0}, {16, 0, 0}, {16, 8, 0}, {16, 0, 4}}) {
-        String label = v[0] + (v[1] > 0 ? (v[0] == 1 ? " gzip" : " (" + v[1] + " gzip)") : " plain")
+      for (int[] v : new int[][] {{1, 0, 0}, {1, 1, 0}, {16, 0, 0}, {16, 16, 0}, {16, 8, 0}, {16, 0, 4}}) {
+        String label = v[0] + (v[1] > 0 ? (v[1] == v[0] ? " gzip" : " (" + v[1] + " gzip)") : " plain")
             + (v[2] > 0 ? ", " + v[2] + " at 2 MB/s" : "");
         if (!selected(label)) continue;
         List<Result> rs = new ArrayList<>();

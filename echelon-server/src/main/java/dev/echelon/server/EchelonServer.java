@@ -41,12 +41,16 @@ public final class EchelonServer implements AutoCloseable {
     }
     for (String w : config.warnings()) LOG.log(Level.WARNING, w);
     this.log = openLog(config, storage, clock);
-    this.viewers = new Viewers(config.sseMaxClients(), config.sseStall(), metrics);
+    // framed chunks (gzip ones a tenth of their plain size) as many bytes as the tail cache
+    this.viewers = new Viewers(config.sseMaxClients(), config.sseStall(), config.sseKeepalive(),
+        config.tailCacheBytes(), metrics);
     this.nav = new NavGraphs(log.worlds(), new NavGraphs.Limits(config.navMaxVoxels(), config.navMaxBytes(),
         config.navCacheBytes(), config.navCacheMax(), config.navMaxExpansions()), metrics);
     metrics.bind(viewers::count, log.worlds()::stats, nav::stats);
     metrics.gauge("echelon_log_last_event_id", "Id of the last event viewers can read.", log::headEventId);
     metrics.gauge("echelon_nav_cache_bytes", "Bytes of nav graphs held in memory.", nav::cachedBytes);
+    metrics.gauge("echelon_sse_frame_cache_bytes", "Bytes of events framed once and shared by viewers.",
+        viewers::framedBytes);
     metrics.gauge("echelon_log_available", "1 while the log backend takes appends, else 0.", () -> log.available() ? 1 : 0);
     metrics.gauge("echelon_log_backend_nats", "1 when the replay log is NATS JetStream, 0 for the file log.",
         () -> log instanceof JetStreamLog ? 1 : 0);
@@ -135,8 +139,7 @@ public final class EchelonServer implements AutoCloseable {
 
   private Routes.Settings httpSettings() {
     return new Routes.Settings(config.pushToken(), config.maxBodyBytes(), config.maxDecodedBytes(),
-        config.maxWorldBytes(), config.maxInflightBytes(), config.maxChunks(), config.sseKeepalive(),
-        config.requestTimeout());
+        config.maxWorldBytes(), config.maxInflightBytes(), config.maxChunks(), config.requestTimeout());
   }
 
   public int port() {

@@ -15,7 +15,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.OutputStream;
-import java.time.Duration;
 
 /**
  * {@code GET /events}: the live stream for viewers (PROTOCOL.md §3). Each request becomes a
@@ -24,13 +23,11 @@ import java.time.Duration;
 final class EventService implements HttpService {
   private final ReplayLog log;
   private final Viewers viewers;
-  private final Duration keepalive;
   private final Metrics metrics;
 
-  EventService(ReplayLog log, Viewers viewers, Duration keepalive, Metrics metrics) {
+  EventService(ReplayLog log, Viewers viewers, Metrics metrics) {
     this.log = log;
     this.viewers = viewers;
-    this.keepalive = keepalive;
     this.metrics = metrics;
   }
 
@@ -82,7 +79,7 @@ final class EventService implements HttpService {
       metrics.sseGzipConnections.increment();
     }
     try (OutputStream out = res.outputStream()) {
-      cursor.serve(reader, out, gzip, log.worlds(), keepalive);
+      cursor.serve(reader, out, gzip, log.worlds());
     } catch (java.io.IOException | java.io.UncheckedIOException | io.helidon.common.socket.SocketWriterException
         | io.helidon.webserver.ServerConnectionException e) {
       // the viewer went away or was dropped; nothing to answer

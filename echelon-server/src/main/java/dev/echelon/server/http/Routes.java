@@ -25,11 +25,10 @@ public final class Routes {
    * @param maxWorldBytes largest world document after gzip
    * @param maxInflightBytes request bodies in memory at once
    * @param maxChunks largest chunk index or count
-   * @param keepalive idle time before an SSE keepalive comment
    * @param requestTimeout longest silence while a request body is read
    */
   public record Settings(String pushToken, long maxBodyBytes, long maxDecodedBytes, long maxWorldBytes,
-      long maxInflightBytes, int maxChunks, Duration keepalive, Duration requestTimeout) {}
+      long maxInflightBytes, int maxChunks, Duration requestTimeout) {}
 
   /** Why the Content-Length headers cannot frame a body (not one non-negative integer), or null. */
   static String contentLengthProblem(java.util.List<String> values) {
@@ -93,7 +92,7 @@ public final class Routes {
     routing.register(new StatusService(viewers, log, metrics))
         .register("/worlds", new WorldService(log.worlds(), auth, metrics, new BodyLimits(wire, world, budget, watch)))
         .register("/push", new PushService(log, viewers, auth, metrics, limits, config.maxChunks()))
-        .register("/events", new EventService(log, viewers, config.keepalive(), metrics))
+        .register("/events", new EventService(log, viewers, metrics))
         .register("/replays", new ReplayService(log))
         .register("/runs", new RunService(log))
         .register("/nav", new NavService(nav, new BodyLimits(small, small, budget, watch)))

@@ -77,6 +77,9 @@ final class JetStreamReader implements EventReader {
     startFloor = position + 1;
   }
 
+  /** How often a waiting reader looks whether its viewer woke it (a probe, a keepalive). */
+  private static final long WAKE_CHECK_NANOS = 400_000_000L;
+
   @Override public LogEvent poll(long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
     StreamIndex index = log.index();
@@ -88,7 +91,8 @@ final class JetStreamReader implements EventReader {
       Message m;
       try {
         if (consumer == null || consumerFrom != position + 1 || reconnects != log.reconnects()) open();
-        m = consumer.nextMessage(Math.max(1, left / 1_000_000));
+        // a wake is seen between waits: a consumer's wait cannot be cut short from another thread
+        m = consumer.nextMessage(Math.max(1, Math.min(left, WAKE_CHECK_NANOS) / 1_000_000));
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) { // NATS is away: wait, then make the consumer again from our position
@@ -98,8 +102,15 @@ final class JetStreamReader implements EventReader {
       }
       if (m == null) {
         // the log has events for us but the consumer gave none: it was lost (a leader moved); make it again
-        if (index.lastMatching(filter) > position) closeConsumer();
-        return null;
+        if (index.lastMatching(filter) > position) {
+          closeConsumer();
+          return null;
+        }
+        if (woken) {
+          woken = false;
+          return null;
+        }
+        continue;
       }
       if (woken) {
         woken = false;
@@ -211,7 +222,7 @@ final class JetStreamReader implements EventReader {
   }
 
   @Override public void wake() {
-    woken = true; // seen when the consumer's wait ends (within a ping interval)
+    woken = true; // seen when the consumer's wait ends (within WAKE_CHECK_NANOS)
   }
 
   @Override public long position() {

@@ -16,19 +16,26 @@ import java.time.Duration;
  * One connected viewer: a reader over the log and the connection it writes to, driven by the
  * viewer's own request thread. It holds one event at a time, so a slow viewer costs the server no
  * more than that; its progress is watched write by write, and only a connection that makes none
- * for the stall time is dropped. Closing it interrupts its thread, which also closes its socket.
+ * for the stall time is dropped. An idle viewer's thread sleeps until an event, a probe or the
+ * keepalive timer ({@link Viewers}) wakes it. Closing it interrupts its thread, which also closes
+ * its socket.
  */
 public final class Cursor {
   private static final Logger LOG = System.getLogger(Cursor.class.getName());
-  /** Writes are cut to this size so that progress is seen even on slow connections. */
+  /**
+   * Writes are cut to this size so that progress is seen even on slow connections (larger ones
+   * cost more time to the push→viewer tail than they save).
+   */
   private static final int SLICE = 64 * 1024;
-  /** Idle time before a ping; two failed pings reveal a closed connection. */
-  static final long PING_NANOS = 400_000_000L;
+  /** A wait that ends when the reader is woken: by an event, a probe, the keepalive timer or a close. */
+  private static final long UNTIL_WOKEN_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+  static final String CHUNK = "replay_chunk";
   /** Between the two pings of a probe: enough for a vanished peer's reset to come back. */
   private static final long PROBE_GAP_NANOS = 20_000_000L;
 
   final long serial;
   final Subscription filter;
+  private final WireFrames frames;
   private volatile Thread thread;
   private volatile EventReader reader;
   /** Pings still to write to prove the connection is there (a probe writes two). */
@@ -37,10 +44,26 @@ public final class Cursor {
   private volatile String closeReason;
   /** When the write in progress began, or 0 when none is. */
   private volatile long writingSince;
+  /** When the stream last wrote anything: the keepalive timer writes to streams silent for long. */
+  private volatile long lastWriteNanos = System.nanoTime();
+  private volatile boolean keepaliveDue;
 
-  Cursor(long serial, Subscription filter) {
+  Cursor(long serial, Subscription filter, WireFrames frames) {
     this.serial = serial;
     this.filter = filter;
+    this.frames = frames;
+  }
+
+  /** Nanoseconds since the stream last wrote. */
+  long silentNanos(long nowNanos) {
+    return nowNanos - lastWriteNanos;
+  }
+
+  /** Asks the viewer's thread to write a keepalive comment (the stream was silent for the keepalive time). */
+  void keepalive() {
+    keepaliveDue = true;
+    EventReader r = reader;
+    if (r != null) r.wake();
   }
 
   public boolean isClosed() {
@@ -82,26 +105,21 @@ public final class Cursor {
    * @param out the response body
    * @param gzip whether to write a gzip stream
    */
-  public void serve(EventReader reader, OutputStream out, boolean gzip, WorldStore worlds, Duration keepalive)
-      throws IOException {
+  public void serve(EventReader reader, OutputStream out, boolean gzip, WorldStore worlds) throws IOException {
     thread = Thread.currentThread();
     this.reader = reader; // closed already (evicted as it came): it still says why
     SseWriter writer = new SseWriter(new Progress(out), gzip);
-    long keepaliveNanos = keepalive.toNanos();
-    long lastKeepalive = System.nanoTime();
     try {
       writer.text(EventFormat.PREAMBLE);
       while (!closed) {
-        boolean probing = probes > 0;
-        LogEvent e = reader.poll(probing ? PROBE_GAP_NANOS : Math.min(PING_NANOS, keepaliveNanos));
+        LogEvent e = reader.poll(probes > 0 ? PROBE_GAP_NANOS : UNTIL_WOKEN_NANOS);
         if (e == null) {
-          long now = System.nanoTime();
-          if (probing) probes--;
-          if (now - lastKeepalive >= keepaliveNanos) {
-            writer.text(EventFormat.keepalive(System.currentTimeMillis() / 1000));
-            lastKeepalive = now;
-          } else {
-            writer.text(EventFormat.PING);
+          if (keepaliveDue) {
+            keepaliveDue = false;
+            writer.text(EventFormat.keepalive(System.currentTimeMillis() / 1000)); // a gone peer fails the next one
+          } else if (probes > 0) {
+            probes--;
+            writer.text(EventFormat.PING); // a connection whose peer is gone fails this write, or the next
           }
           continue;
         }
@@ -116,9 +134,12 @@ public final class Cursor {
             Thread.sleep(500);
           }
         }
-        if (data != null) {
-          writer.event(e.id(), name(e.kind()), data);
-          lastKeepalive = System.nanoTime(); // the keepalive is for otherwise silent streams
+        if (data == null) continue;
+        if (!gzip && data.plainHeld()) {
+          writer.event(e.id(), name(e.kind()), data); // the push's own bytes: shared already, nothing to make
+        } else {
+          writer.event(e.kind() == LogEvent.Kind.CHUNK ? frames.chunk(e.id(), data, gzip)
+              : WireFrame.of(e.id(), name(e.kind()), data, gzip));
         }
       }
     } catch (InterruptedException e) {
@@ -152,7 +173,7 @@ public final class Cursor {
   static String name(LogEvent.Kind kind) {
     return switch (kind) {
       case START -> "replay_start";
-      case CHUNK -> "replay_chunk";
+      case CHUNK -> CHUNK;
       case END -> "replay_end";
       case RESYNC -> "resync";
     };
@@ -176,6 +197,7 @@ public final class Cursor {
         out.write(b, p, Math.min(SLICE, end - p));
         writingSince = 0;
       }
+      lastWriteNanos = System.nanoTime();
     }
 
     @Override public void flush() throws IOException {

@@ -19,7 +19,8 @@ public final class EventFormat {
   static final byte[] PREAMBLE = ascii("retry: 1000\n: connected\n\n");
   /** Written when idle so that a vanished viewer is noticed within a second. */
   static final byte[] PING = ascii(":\n");
-  static final Payload END_OF_EVENT = Payload.small(ascii("\n\n"));
+  static final byte[] END_BYTES = ascii("\n\n");
+  static final Payload END_OF_EVENT = Payload.small(END_BYTES);
 
   private EventFormat() {}
 

@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes SSE events to one viewer, plain or as one long gzip stream. The gzip stream is a header,
- * then each payload's shared deflate blocks (made once per chunk, never per viewer), then a
- * trailer whose CRC is combined from the payloads' own CRCs: a compressed viewer costs the server a
- * byte copy per event, like a plain one.
+ * Writes SSE events to one viewer, plain or as one long gzip stream. Events come framed
+ * ({@link WireFrame}), made once for all viewers of an encoding. The gzip stream is a header, then
+ * each event's shared deflate blocks, then a trailer whose CRC is combined from the events' own
+ * CRCs: a compressed viewer costs the server a byte copy per event, like a plain one.
  */
 final class SseWriter {
   private final OutputStream out;
@@ -23,10 +23,22 @@ final class SseWriter {
     if (gzip) out.write(Payload.GZIP_HEADER);
   }
 
+  /** A plain event whose payload is held in memory: its bytes are written as they are, framed around. */
   void event(long id, String name, Payload data) throws IOException {
-    write(Payload.small(EventFormat.head(id, name)));
-    write(data);
-    write(EventFormat.END_OF_EVENT);
+    if (gzip) throw new IllegalStateException("a gzip stream takes framed events only");
+    out.write(EventFormat.head(id, name));
+    data.writePlain(out);
+    out.write(EventFormat.END_BYTES);
+    out.flush();
+  }
+
+  /** One event, framed for this stream's encoding: written as it is, with one flush. */
+  void event(WireFrame frame) throws IOException {
+    out.write(frame.bytes());
+    if (gzip) {
+      crc = Crc32Combine.combine(crc, frame.crc32(), frame.plainLength());
+      size += frame.plainLength();
+    }
     out.flush();
   }
 

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * own thread. A viewer is dropped only when its connection makes no write progress for the stall
  * time, or to make room for a new one. A newcomer at the cap first has every connection prove it
  * is still there (viewers whose browser went away free their slots within milliseconds) and waits
- * briefly for a slot; only if none frees is the oldest live viewer evicted.
+ * briefly for a slot; only if none frees is the oldest live viewer evicted. One timer serves
+ * them all: it drops stalled connections and asks streams silent for the keepalive time for a
+ * comment; nothing else wakes an idle viewer.
  */
 public final class Viewers implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Viewers.class.getName());
@@ -25,23 +27,31 @@ public final class Viewers implements AutoCloseable {
 
   private final int maxClients;
   private final long stallNanos;
+  private final long keepaliveNanos;
+  private final WireFrames frames;
   private final Metrics metrics;
   private final List<Cursor> cursors = new ArrayList<>();
   private final ScheduledExecutorService watchdog;
   private long nextSerial = 1;
   private boolean closed;
 
-  public Viewers(int maxClients, Duration stall, Metrics metrics) {
+  /**
+   * @param keepalive silence after which a stream gets a keepalive comment
+   * @param frameBytes heap for chunk events framed once and shared by all viewers
+   */
+  public Viewers(int maxClients, Duration stall, Duration keepalive, long frameBytes, Metrics metrics) {
     this.maxClients = maxClients;
     this.stallNanos = stall.toNanos();
+    this.keepaliveNanos = keepalive.toNanos();
+    this.frames = new WireFrames(frameBytes);
     this.metrics = metrics;
     this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "echelon-viewer-watchdog");
       t.setDaemon(true);
       return t;
     });
-    long period = Math.max(10, Math.min(1000, stall.toMillis() / 4));
-    watchdog.scheduleAtFixedRate(this::dropStalled, period, period, TimeUnit.MILLISECONDS);
+    long period = Math.max(10, Math.min(1000, Math.min(stall.toMillis(), keepalive.toMillis()) / 4));
+    watchdog.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** Registers a viewer, making room when the cap is reached; null after shutdown. */
@@ -50,7 +60,7 @@ public final class Viewers implements AutoCloseable {
     Cursor c;
     synchronized (this) {
       if (closed) return null;
-      c = new Cursor(nextSerial++, filter);
+      c = new Cursor(nextSerial++, filter, frames);
       if (cursors.size() >= maxClients) {
         for (Cursor other : cursors) other.probe();
         long deadline = System.nanoTime() + SLOT_WAIT_NANOS;
@@ -83,6 +93,11 @@ public final class Viewers implements AutoCloseable {
     if (cursors.remove(c)) notifyAll();
   }
 
+  /** Heap held by events framed once and shared by viewers. */
+  public long framedBytes() {
+    return frames.bytes();
+  }
+
   public synchronized int count() {
     return cursors.size();
   }
@@ -94,11 +109,14 @@ public final class Viewers implements AutoCloseable {
     return n;
   }
 
-  private void dropStalled() {
+  private void tick() {
     long now = System.nanoTime();
     List<Cursor> stalled = new ArrayList<>();
     synchronized (this) {
-      for (Cursor c : cursors) if (c.stalled(now, stallNanos)) stalled.add(c);
+      for (Cursor c : cursors) {
+        if (c.stalled(now, stallNanos)) stalled.add(c);
+        else if (c.silentNanos(now) >= keepaliveNanos) c.keepalive();
+      }
       if (cursors.removeAll(stalled)) notifyAll();
     }
     for (Cursor c : stalled) {

@@ -17,6 +17,8 @@ final class FileEventReader implements EventReader {
   private long tombstonesSeen;
   private String resync;
   private volatile boolean woken;
+  /** The thread that polls (a viewer's), unparked by {@link #wake}. */
+  private volatile Thread polling;
 
   FileEventReader(FileReplayLog log, Long afterId, Subscription filter) {
     this.log = log;
@@ -42,6 +44,7 @@ final class FileEventReader implements EventReader {
   }
 
   @Override public LogEvent poll(long timeoutNanos) throws InterruptedException {
+    polling = Thread.currentThread();
     long deadline = System.nanoTime() + timeoutNanos;
     while (true) {
       long seen = tombstones.count();
@@ -79,7 +82,8 @@ final class FileEventReader implements EventReader {
 
   @Override public void wake() {
     woken = true;
-    log.sequencer.wakeAll();
+    Thread t = polling;
+    if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
   }
 
   @Override public long position() {

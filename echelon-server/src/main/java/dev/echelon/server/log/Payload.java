@@ -42,6 +42,14 @@ public abstract class Payload {
     out.write(gzipTrailer(crc32(), plainLength()));
   }
 
+  /**
+   * True when the plain form is in memory as the push made it: a plain viewer writes those bytes
+   * as they are, with no copy made for it. Otherwise the plain form must be made (inflated) first.
+   */
+  public boolean plainHeld() {
+    return this instanceof InMemory;
+  }
+
   /** Heap this payload keeps reachable, for caches that weigh in bytes; 0 when read from disk. */
   public long retainedBytes() {
     return 0;

@@ -1,8 +1,6 @@
 package dev.echelon.server.log;
 
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,7 +14,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Sequencer {
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition advanced = lock.newCondition();
   private final TreeSet<Long> inFlight = new TreeSet<>();
   private final LogState state;
   private long next;
@@ -54,7 +51,7 @@ final class Sequencer {
       long w = inFlight.isEmpty() ? next - 1 : inFlight.first() - 1;
       if (w != committed) {
         committed = w;
-        advanced.signalAll();
+        wakeWaiting();
       }
     } finally {
       lock.unlock();
@@ -77,32 +74,27 @@ final class Sequencer {
   }
 
   /**
-   * Waits until the watermark passes {@code id}, the time is up or {@link #wakeAll} is called;
-   * true when it passed.
+   * Waits until the watermark passes {@code id}, the time is up or the waiting thread is unparked
+   * ({@link FileEventReader#wake}); true when it passed. Each reader parks on its own thread, so
+   * waking one viewer wakes no other, and an idle viewer costs nothing until something happens.
    */
   boolean awaitBeyond(long id, long nanos) throws InterruptedException {
     if (committed > id) return true;
-    lock.lock();
+    Thread me = Thread.currentThread();
+    waiting.add(me);
     try {
-      long wakes = this.wakes;
-      long left = nanos;
-      while (committed <= id && left > 0 && wakes == this.wakes) left = advanced.awaitNanos(left);
-      return committed > id;
+      if (committed <= id) java.util.concurrent.locks.LockSupport.parkNanos(this, nanos);
     } finally {
-      lock.unlock();
+      waiting.remove(me);
     }
+    if (Thread.interrupted()) throw new InterruptedException("the reader was closed while it waited");
+    return committed > id;
   }
 
-  private long wakes;
+  private final java.util.Set<Thread> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  /** Wakes every waiting reader (a viewer being probed checks its connection). */
-  void wakeAll() {
-    lock.lock();
-    try {
-      wakes++;
-      advanced.signalAll();
-    } finally {
-      lock.unlock();
-    }
+  /** Unparks every waiting reader: the watermark moved (a spurious wake-up only costs a look). */
+  private void wakeWaiting() {
+    for (Thread t : waiting) java.util.concurrent.locks.LockSupport.unpark(t);
   }
 }
