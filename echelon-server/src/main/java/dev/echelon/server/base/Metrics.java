@@ -1,6 +1,6 @@
 package dev.echelon.server.base;
 
-import dev.echelon.core.BoundedCache;
+import dev.echelon.server.base.BoundedCache;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;

@@ -47,10 +47,10 @@ final class Appender {
   final LongAdder publishes = new LongAdder();
   final LongAdder publishNanos = new LongAdder();
 
-  private final dev.echelon.core.BoundedCache<Long, Payload> tail;
+  private final dev.echelon.server.base.BoundedCache<Long, Payload> tail;
 
   Appender(Connection nc, JetStream js, String streamName, StreamContext stream, Subjects subjects, StreamIndex index,
-      HighWater highWater, dev.echelon.core.BoundedCache<Long, Payload> tail) {
+      HighWater highWater, dev.echelon.server.base.BoundedCache<Long, Payload> tail) {
     this.highWater = highWater;
     this.tail = tail;
     this.nc = nc;

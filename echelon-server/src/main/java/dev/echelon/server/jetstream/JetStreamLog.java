@@ -63,7 +63,7 @@ public final class JetStreamLog implements ReplayLog {
   private final EndPublisher ends;
   private final java.util.concurrent.ScheduledExecutorService sweeper;
   /** Recent chunk payloads by sequence, shared by every viewer of this server: fetched and inflated once. */
-  private final dev.echelon.core.BoundedCache<Long, Payload> tail;
+  private final dev.echelon.server.base.BoundedCache<Long, Payload> tail;
   private volatile boolean closed;
 
   private JetStreamLog(Settings o, Connection nc, java.util.concurrent.atomic.AtomicLong reconnects)
@@ -90,7 +90,7 @@ public final class JetStreamLog implements ReplayLog {
         worlds::forgetCached);
     index.start(info, Duration.ofSeconds(60));
     ends.start(index);
-    this.tail = dev.echelon.core.BoundedCache.weighed(4096, Math.max(1, o.tailCacheBytes()), // 0: nothing is kept
+    this.tail = dev.echelon.server.base.BoundedCache.weighed(4096, Math.max(1, o.tailCacheBytes()), // 0: nothing is kept
         p -> p.plainLength() + p.deflatedBytes().length);
     this.appender = new Appender(nc, nc.jetStream(), settings.stream(), stream, subjects, index, highWater, tail);
     this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {

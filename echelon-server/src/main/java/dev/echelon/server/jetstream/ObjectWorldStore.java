@@ -1,6 +1,6 @@
 package dev.echelon.server.jetstream;
 
-import dev.echelon.core.BoundedCache;
+import dev.echelon.server.base.BoundedCache;
 import dev.echelon.core.WorldHash;
 import dev.echelon.server.base.ApiException;
 import dev.echelon.server.log.StoredWorld;

@@ -1,6 +1,6 @@
 package dev.echelon.server.log;
 
-import dev.echelon.core.BoundedCache;
+import dev.echelon.server.base.BoundedCache;
 import dev.echelon.core.Gzip;
 import dev.echelon.core.WorldHash;
 import dev.echelon.server.base.ApiException;

@@ -1,6 +1,6 @@
 package dev.echelon.server.log;
 
-import dev.echelon.core.BoundedCache;
+import dev.echelon.server.base.BoundedCache;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package dev.echelon.server.nav;
 
-import dev.echelon.core.BoundedCache;
+import dev.echelon.server.base.BoundedCache;
 import dev.echelon.nav.GraphEstimate;
 import dev.echelon.nav.NavGraph;
 import dev.echelon.nav.NavWorld;
