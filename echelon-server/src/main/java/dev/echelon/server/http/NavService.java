@@ -2,10 +2,7 @@ package dev.echelon.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.echelon.core.Json;
-import dev.echelon.core.PathRequest;
 import dev.echelon.nav.NavGraph;
-import dev.echelon.core.ProtocolException;
-import dev.echelon.nav.Position;
 import dev.echelon.nav.Route;
 import dev.echelon.server.base.ApiException;
 import dev.echelon.server.nav.NavGraphs;
@@ -31,29 +28,14 @@ final class NavService implements HttpService {
   }
 
   private void graph(ServerRequest req, ServerResponse res) {
-    String hash;
-    try {
-      hash = PathRequest.worldHashField(body(req));
-    } catch (ProtocolException e) {
-      throw ApiException.badRequest(e.getMessage()); // PROTOCOL.md §2: 400 without world_hash
-    }
-    Responses.json(req, res, graphs.get(hash).json());
+    Responses.json(req, res, graphs.get(PathRequest.worldHashField(body(req))).json());
   }
 
   private void path(ServerRequest req, ServerResponse res) {
-    PathRequest q;
-    try {
-      q = PathRequest.fromJson(body(req));
-    } catch (ProtocolException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
+    PathRequest q = PathRequest.fromJson(body(req));
     NavGraph g = graphs.get(q.worldHash()).graph();
-    Route p = g.findPath(position(q.start()), position(q.goal()), graphs.maxExpansions());
+    Route p = g.findPath(q.start(), q.goal(), graphs.maxExpansions());
     Responses.json(req, res, NavJson.path(g, p));
-  }
-
-  private static Position position(dev.echelon.core.Position p) {
-    return new Position(p.x(), p.y(), p.z());
   }
 
   private JsonNode body(ServerRequest req) {
