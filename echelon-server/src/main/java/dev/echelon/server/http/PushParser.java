@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads a {@code POST /push} body in one pass of {@link JsonScanner}: the envelope field by field
+ * Reads a {@code POST /push} body in one pass of {@link JsonValidator}: the envelope field by field
  * (its small values decoded by Jackson), the frames validated, counted and left where they are,
  * never tokenised. Frames are copied only when they span several lines (an SSE {@code data:} line
  * must be one line); Python's {@code json.dumps} never emits a line break, so the trainer's chunks
@@ -28,7 +28,7 @@ final class PushParser {
 
   static PushedChunk parse(byte[] body, int maxChunks) {
     BodyLimits.requireUtf8(body);
-    JsonScanner json = new JsonScanner(body);
+    JsonValidator json = new JsonValidator(body);
     int p = json.whitespace(0);
     if (p == body.length) throw ApiException.badRequest("empty JSON body");
     if (body[p] != '{') throw invalid("a chunk must be a JSON object, got " + json.kindAt(p));
@@ -120,12 +120,12 @@ final class PushParser {
     return p;
   }
 
-  private static String string(JsonScanner json, byte[] body, int from, int to, String name) {
+  private static String string(JsonValidator json, byte[] body, int from, int to, String name) {
     if (body[from] != '"') throw invalid(name + " must be a string, got " + json.kindAt(from));
     return text(body, from, to);
   }
 
-  private static int integer(JsonScanner json, byte[] body, int from, int to, String name, int max) {
+  private static int integer(JsonValidator json, byte[] body, int from, int to, String name, int max) {
     try (JsonParser p = token(body, from, to)) {
       if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) throw invalid(name + " must be an integer, got " + json.kindAt(from));
       if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() > max) {
@@ -137,7 +137,7 @@ final class PushParser {
     }
   }
 
-  private static byte[] object(JsonScanner json, byte[] body, int from, int to, String name) {
+  private static byte[] object(JsonValidator json, byte[] body, int from, int to, String name) {
     if (body[from] == 'n') return null;
     if (body[from] != '{') throw invalid(name + " must be an object, got " + json.kindAt(from));
     if (to - from > MAX_META_BYTES) {

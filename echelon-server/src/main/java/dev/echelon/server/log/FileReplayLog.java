@@ -177,7 +177,7 @@ public final class FileReplayLog implements ReplayLog {
           payload.crc32(), at, c.meta(), c.run(), c.tally().encode(),
           next.encode(s.chunks.size() + (existing == null ? 1 : 0)));
       if (fresh) {
-        s.file = ReplayFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, storage);
+        s.file = ReplayLogFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, storage);
         worlds.touch(c.worldRef());
       }
       RecordRef ref = s.file.append(rec, made.deflated());

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LogRecovery {
   private static final Logger LOG = System.getLogger(LogRecovery.class.getName());
   /** The only names the log writes in a replay folder: a folder holding nothing else is its own. */
-  private static final Set<String> OWN = Set.of(ReplayFile.LOG, ReplayFile.INDEX, ReplayFile.INDEX + ".tmp");
+  private static final Set<String> OWN = Set.of(ReplayLogFile.LOG, ReplayLogFile.INDEX, ReplayLogFile.INDEX + ".tmp");
 
   private static final int READ_ATTEMPTS = 4;
 
@@ -77,7 +77,7 @@ final class LogRecovery {
         }
         boolean old = LegacyImport.isLegacy(storage, rdir);
         if (old) legacy.add(rdir); // imported once the log is open; a log it began is recovered first
-        if (old && !storage.exists(rdir.resolve(ReplayFile.LOG))) return;
+        if (old && !storage.exists(rdir.resolve(ReplayLogFile.LOG))) return;
         ReplayState s = recover(rdir, id, o.fsync(), afterCrash, storage, index, trash, clock);
         if (s == null) return;
         if (state.tombstones.removed(id, s.firstEventId)) {
@@ -191,7 +191,7 @@ final class LogRecovery {
       for (Path f : storage.list(rdir)) {
         String name = f.getFileName().toString();
         own &= OWN.contains(name) && storage.kind(f) == Storage.Kind.FILE;
-        hasLog |= name.equals(ReplayFile.LOG);
+        hasLog |= name.equals(ReplayLogFile.LOG);
       }
       if (own && !hasLog) {
         trash.put(rdir, id + "-" + clock.millis());

@@ -23,15 +23,15 @@ final class ReplayRecovery {
   private ReplayRecovery() {}
 
   /** What was recovered; {@code refs} in file order. */
-  record Recovered(ReplayFile file, List<RecordRef> refs) {}
+  record Recovered(ReplayLogFile file, List<RecordRef> refs) {}
 
   /** Recovers {@code dir}; null when it holds no replay log or must be refused (reported). */
   /** @param afterCrash whether the last process stopped without a clean shutdown (what it kept is then forced) */
   static Recovered recover(Path dir, String replayId, boolean fsync, boolean afterCrash, Consumer<String> report,
       Storage storage) throws IOException {
-    Path log = dir.resolve(ReplayFile.LOG);
+    Path log = dir.resolve(ReplayLogFile.LOG);
     if (storage.kind(log) != Storage.Kind.FILE) return null;
-    storage.deleteIfExists(dir.resolve(ReplayFile.INDEX + ".tmp")); // an index rewrite a crash interrupted
+    storage.deleteIfExists(dir.resolve(ReplayLogFile.INDEX + ".tmp")); // an index rewrite a crash interrupted
     try (FileChannel ch = storage.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       List<RecordRef> refs = new ArrayList<>();
@@ -74,7 +74,7 @@ final class ReplayRecovery {
       // recovery keeps is served from now on, so it is made durable first, as PostgreSQL does after a crash
       // (after a clean shutdown there is nothing to force, and 20,000 forces would cost seconds)
       if (fsync && afterCrash) ch.force(false);
-      ReplayFile file = new ReplayFile(replayId, dir, pos, fsync, report, storage);
+      ReplayLogFile file = new ReplayLogFile(replayId, dir, pos, fsync, report, storage);
       if (rewrite) {
         try {
           file.rewriteIndex(refs);
@@ -90,7 +90,7 @@ final class ReplayRecovery {
   private static boolean readIndex(Storage storage, Path dir, String replayId, FileChannel log, long logSize,
       List<RecordRef> refs, Consumer<String> report) throws IOException {
     byte[] bytes;
-    Path index = dir.resolve(ReplayFile.INDEX);
+    Path index = dir.resolve(ReplayLogFile.INDEX);
     // one open, never following a link (a link is refused by the open itself): no stat before it
     try (FileChannel ch = storage.open(index, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       long n = ch.size();

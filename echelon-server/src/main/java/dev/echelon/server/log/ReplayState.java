@@ -12,7 +12,7 @@ final class ReplayState {
   final ReentrantLock lock = new ReentrantLock();
   /** The latest intact-at-append record of each chunk index. */
   final ConcurrentHashMap<Integer, RecordRef> chunks = new ConcurrentHashMap<>();
-  ReplayFile file;
+  ReplayLogFile file;
   String worldRef;
   Integer total;
   int highest = -1;

@@ -34,6 +34,6 @@ public final class LogFiles {
   }
 
   public static String logName() {
-    return ReplayFile.LOG;
+    return ReplayLogFile.LOG;
   }
 }

@@ -133,7 +133,7 @@ class LogLifecycleTest {
   @Test
   void aFolderHoldingOnlyWhatACrashLeftIsRemovedAtStart() throws Exception {
     Path left = Files.createDirectories(runs.resolve("replays/half"));
-    Files.write(left.resolve(ReplayFile.INDEX), new byte[80]);
+    Files.write(left.resolve(ReplayLogFile.INDEX), new byte[80]);
     Files.createDirectories(runs.resolve("replays/.trash/old-7"));
     Files.writeString(runs.resolve("replays/.trash/old-7/replay.log"), "removed before the crash");
     try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs))) {
@@ -151,7 +151,7 @@ class LogLifecycleTest {
     }
     Path refused = Files.createDirectories(runs.resolve("replays/victim"));
     byte[] foreign = Files.readAllBytes(runs.resolve("replays/other/replay.log")); // records of another replay
-    Files.write(refused.resolve(ReplayFile.LOG), foreign);
+    Files.write(refused.resolve(ReplayLogFile.LOG), foreign);
     try (FileReplayLog log = FileReplayLog.open(LogFixtures.options(runs))) {
       assertThat(log.catalog().find("victim")).isEmpty();
       assertThat(append(log, chunk("victim", 0, 1)).started()).isTrue();
@@ -162,7 +162,7 @@ class LogLifecycleTest {
     }
     assertThat(aside).hasSize(1);
     assertThat(aside.get(0).getFileName().toString()).startsWith("victim-");
-    assertThat(Files.readAllBytes(aside.get(0).resolve(ReplayFile.LOG))).isEqualTo(foreign);
+    assertThat(Files.readAllBytes(aside.get(0).resolve(ReplayLogFile.LOG))).isEqualTo(foreign);
   }
 
   @Test

@@ -10,7 +10,7 @@ import dev.echelon.server.base.ApiException;
  * the frames of a pushed chunk are checked and counted at memory speed and never decoded.
  * Malformed input is a 400 naming the byte offset.
  */
-final class JsonScanner {
+final class JsonValidator {
   /** Longest number accepted, as in the protocol's Jackson configuration. */
   static final int MAX_NUMBER_LENGTH = 4000;
 
@@ -37,7 +37,7 @@ final class JsonScanner {
   /** Whether the last skipped value had a CR or LF between its tokens (strings never hold one). */
   boolean lineBreak;
 
-  JsonScanner(byte[] bytes) {
+  JsonValidator(byte[] bytes) {
     this.b = bytes;
     this.end = bytes.length;
   }

@@ -15,14 +15,14 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
-class JsonScannerTest {
+class JsonValidatorTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The scanner's verdict: the end of the value and its element count, or null when malformed. */
   private static int[] scan(byte[] b) {
-    JsonScanner s = new JsonScanner(b);
+    JsonValidator s = new JsonValidator(b);
     try {
       int p = s.whitespace(0);
       int end = s.skipValue(p, 0);
@@ -96,7 +96,7 @@ class JsonScannerTest {
     assertThat(scan(bytes(ok))).isNotNull();
     assertThat(scan(bytes(deep))).isNull();
     assertThat(jackson(bytes(deep))).isNull();
-    assertThatThrownBy(() -> new JsonScanner(bytes("[" + deep + "]")).skipValue(0, 0))
+    assertThatThrownBy(() -> new JsonValidator(bytes("[" + deep + "]")).skipValue(0, 0))
         .hasMessageContaining("nesting deeper than " + Json.MAX_NESTING_DEPTH).hasMessageContaining("at byte");
   }
 
@@ -110,10 +110,10 @@ class JsonScannerTest {
 
   @Test
   void notesLineBreaksBetweenTokens() {
-    JsonScanner s = new JsonScanner(bytes("[1,\n2]"));
+    JsonValidator s = new JsonValidator(bytes("[1,\n2]"));
     s.skipValue(0, 0);
     assertThat(s.lineBreak).isTrue();
-    JsonScanner one = new JsonScanner(bytes("[1, \"a\\nb\"]"));
+    JsonValidator one = new JsonValidator(bytes("[1, \"a\\nb\"]"));
     one.skipValue(0, 0);
     assertThat(one.lineBreak).isFalse();
   }
@@ -166,7 +166,7 @@ class JsonScannerTest {
 
   /** The first {@code n} frames of the simulator's fixture replay, as Python's json.dumps writes them. */
   private static byte[] realFrames(int n) throws IOException {
-    try (InputStream in = new GZIPInputStream(JsonScannerTest.class.getResourceAsStream("/fixtures/replay-20x20-seed0.json.gz"))) {
+    try (InputStream in = new GZIPInputStream(JsonValidatorTest.class.getResourceAsStream("/fixtures/replay-20x20-seed0.json.gz"))) {
       JsonNode frames = Json.mapper().readTree(in).get("frames");
       var out = new StringBuilder("[");
       for (int i = 0; i < Math.min(n, frames.size()); i++) out.append(i == 0 ? "" : ", ").append(frames.get(i));

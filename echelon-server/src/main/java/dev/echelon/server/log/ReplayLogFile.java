@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * and {@link ReplayRecovery} rebuilds it whenever it disagrees with the log.
  * Not thread-safe: the log calls it under the replay's lock.
  */
-final class ReplayFile {
+final class ReplayLogFile {
   static final String LOG = "replay.log";
   static final String INDEX = "replay.idx";
 
@@ -28,7 +28,7 @@ final class ReplayFile {
   private volatile boolean unsure;
   private boolean indexUsable = true;
 
-  ReplayFile(String replayId, Path dir, long size, boolean fsync, Consumer<String> report, Storage storage) {
+  ReplayLogFile(String replayId, Path dir, long size, boolean fsync, Consumer<String> report, Storage storage) {
     this.storage = storage;
     this.replayId = replayId;
     this.dir = dir;
@@ -38,10 +38,10 @@ final class ReplayFile {
   }
 
   /** Creates the replay's directory and empty files, durably (the directory entries are forced too). */
-  static ReplayFile create(Path replaysDir, String replayId, boolean fsync, Consumer<String> report, Storage storage)
+  static ReplayLogFile create(Path replaysDir, String replayId, boolean fsync, Consumer<String> report, Storage storage)
       throws IOException {
     Path dir = replaysDir.resolve(replayId);
-    ReplayFile file = new ReplayFile(replayId, dir, 0, fsync, report, storage);
+    ReplayLogFile file = new ReplayLogFile(replayId, dir, 0, fsync, report, storage);
     try {
       storage.createDirectories(dir);
       // a log already there belongs to something recovery set aside or failed to read: never overwrite it
