@@ -14,8 +14,8 @@ import { RESULT_MS, keepUp, showResult, watchedToEnd } from './followlive.js';
 import { Timeline } from './timeline.js';
 import { EntityPanel } from './entities.js';
 import { VOXELS, UNKNOWN } from './scene.js';
+import { $ } from './dom.js';
 
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 const scene = new Scene($('canvas-host'));
 const mechs = new MechLayer(scene.scene);
@@ -513,7 +513,7 @@ if (wanted) {
 }
 
 // For tests and the curious: a read-only window on the viewer's state.
-window.echelon = {
+/** @type {any} */ (window).echelon = {
   state: () => ({
     connection: state.connection,
     replayId: state.replay ? state.replay.id : null,

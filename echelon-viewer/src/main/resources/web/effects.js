@@ -10,7 +10,7 @@ export class Effects {
     this.group = new THREE.Group();
     this.group.name = 'effects';
     scene.add(this.group);
-    /** @type {{obj: THREE.Object3D, born: number, life: number, tick?: (k: number) => void, own?: boolean}[]} */
+    /** @type {{obj: THREE.Object3D, born: number, life: number, tick?: (k: number) => void, own?: boolean, extra?: {dispose: () => void}[]}[]} */
     this.live = [];
     this.sphere = new THREE.SphereGeometry(1, 16, 12);
     this.missileGeo = new THREE.ConeGeometry(0.15, 0.6, 6).rotateX(Math.PI / 2);

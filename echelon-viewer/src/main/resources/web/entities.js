@@ -1,8 +1,8 @@
 // The entity panel: mechs by team with alive/dead and HP, and small time-series plots of the
 // selected mech over the replay so far (HP, heat, and any numeric field it carries, RL signals
 // under `rl` included, alone or summed over its team), with the playhead marked.
+import { $ } from './dom.js';
 
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 export class EntityPanel {
   /** @param {(id: string) => void} onSelect */

@@ -1,6 +1,6 @@
 // The event log: a replay's kills and hits as a list (time, shooter, target, weapon, damage);
 // clicking one jumps the replay there.
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
+import { $ } from './dom.js';
 /** Rows kept at most: a long match has thousands of hits; the newest are cut, never the kills. */
 const MAX_ROWS = 2000;
 

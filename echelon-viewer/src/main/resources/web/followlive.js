@@ -1,7 +1,7 @@
 // Following live: when to leave a match, how it ended, and keeping up with a live stream.
+import { $ } from './dom.js';
 /** @typedef {import('./replay.js').Replay} Replay */
 
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 /** How long a finished match's result stays up before following live moves on (ms). */
 export const RESULT_MS = 4000;

@@ -1,10 +1,11 @@
 // DOM overlays: progress bar, zone score, kill feed, damage floaters, the mech inspector.
+import { $ } from './dom.js';
 
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const STALLED_S = 30;
 const MAX_FLOATERS = 12;
 
 /** Inspector groups: [field, unit, field holding its maximum]. Positions are in voxels. */
+/** @type {[string, string[][]][]} */
 const GROUPS = [
   ['position', [['pos', 'vox'], ['vel', 'vox/s'], ['yaw', '°']]],
   ['health', [['hp', 'hp', 'hp_max'], ['stability', '', 'stability_max'], ['alive'], ['fallen'], ['legged']]],

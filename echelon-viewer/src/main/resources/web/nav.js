@@ -1,5 +1,6 @@
 // Navigation overlays from the server: the nav graph (POST /nav/graph) and a mech's path (POST /nav/path).
 import * as THREE from 'three';
+import { disposeObject } from './scene.js';
 
 export class NavOverlay {
   /** @param {THREE.Scene} scene */
@@ -52,8 +53,7 @@ export class NavOverlay {
   hideGraph() {
     if (!this.graph) return;
     this.scene.remove(this.graph);
-    this.graph.geometry.dispose();
-    this.graph.material.dispose();
+    disposeObject(this.graph);
     this.graph = null;
   }
 
@@ -87,8 +87,7 @@ export class NavOverlay {
   hidePath() {
     if (!this.path) return;
     this.scene.remove(this.path);
-    this.path.geometry.dispose();
-    this.path.material.dispose();
+    disposeObject(this.path);
     this.path = null;
   }
 

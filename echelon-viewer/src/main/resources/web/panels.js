@@ -1,8 +1,8 @@
 // The library panel and the run picker: browse the archive, open any replay, follow one run.
 import { Replay } from './replay.js';
 import { listReplays, searchReplays, loadReplay, age } from './library.js';
+import { $ } from './dom.js';
 
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 /**
  * @param {{state: any, show: (r: Replay) => void, progress: (r: Replay) => void, runFilter: string}} app

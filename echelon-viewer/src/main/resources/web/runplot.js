@@ -3,8 +3,8 @@
 // trainer's own eval win rate where its run object has one. Clicking a point opens that replay:
 // TensorBoard's curve, with the episode behind each point a click away.
 import { runProgress } from './library.js';
+import { $ } from './dom.js';
 
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 420, H = 180, PAD = { left: 40, right: 40, top: 22, bottom: 26 };
 /** Matches in the rolling win rate. */

@@ -253,7 +253,7 @@ function isSoftwareGl() {
  * @param {THREE.Object3D} root
  */
 export function disposeObject(root) {
-  root.traverse((o) => {
+  root.traverse((/** @type {any} */ o) => { // a mesh, a line or an instanced mesh: whatever holds GPU memory
     if (o.geometry) o.geometry.dispose();
     const mats = Array.isArray(o.material) ? o.material : o.material ? [o.material] : [];
     for (const m of mats) {
