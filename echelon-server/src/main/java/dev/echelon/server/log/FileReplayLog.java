@@ -170,19 +170,19 @@ public final class FileReplayLog implements ReplayLog {
     }
     try {
       // the replay's outcome with this chunk in, stored with it: start-up reads it from the last record alone
-      Outcome next = existing == null ? s.outcome.plus(c.chunkIndex(), c.tally())
+      ReplayState.Folded next = existing == null ? s.plus(c.chunkIndex(), c.tally())
           : s.refolded(c.chunkIndex(), c.tally()); // a damaged chunk pushed again: its old tally must not count twice
       ChunkRecord rec = new ChunkRecord(c.replayId(), c.worldRef(), first, c.chunkIndex(),
           c.chunkCount() == null ? -1 : c.chunkCount(), c.last(), fresh, ended, c.frameCount(), payload.plainLength(),
           payload.crc32(), at, c.meta(), c.run(), c.tally().encode(),
-          next.encode(s.chunks.size() + (existing == null ? 1 : 0)));
+          next.outcome().encode(next.chunks())); // start-up folds again when that is not every chunk
       if (fresh) {
         s.file = ReplayLogFile.create(dir, c.replayId(), options.fsync(), FileReplayLog::report, storage);
         worlds.touch(c.worldRef());
       }
       RecordRef ref = s.file.append(rec, made.deflated());
       RecordRef old = s.apply(ref);
-      s.outcome = next;
+      s.take(next);
       catalog.put(s.summarize());
       if (fresh) index.add(new LogEntry(first, LogEvent.Kind.START, s, null));
       if (old != null) drop(old);

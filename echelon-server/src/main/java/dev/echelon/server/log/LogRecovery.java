@@ -165,7 +165,7 @@ final class LogRecovery {
     }
     // the last record's outcome folds every chunk before it; when a chunk it counted is not here, fold them again
     Outcome.Stored stored = Outcome.decode(outcome);
-    if (stored != null && stored.chunks() == s.chunks.size()) s.outcome = stored.outcome();
+    if (stored != null && stored.chunks() == s.chunks.size()) s.take(new ReplayState.Folded(stored.outcome(), stored.chunks()));
     else s.refold();
     s.summarize();
     return s;

@@ -159,18 +159,23 @@ final class ReplayLogFile {
   /** The tally in a record's header, read from disk; null when the record has none or cannot be read. */
   ChunkTally tally(RecordRef ref) {
     if (ref.record().tally() == null) return null;
-    try (FileChannel ch = storage.open(log(), StandardOpenOption.READ)) {
-      ByteBuffer header = ByteBuffer.allocate(ref.headerLength());
-      while (header.hasRemaining() && ch.read(header, ref.offset() + RecordFormat.PRELUDE + header.position()) > 0) {
-        // read it whole
+    for (int attempt = 1; ; attempt++) { // an I/O error may pass: an outcome is not left short for one
+      try (FileChannel ch = storage.open(log(), StandardOpenOption.READ)) {
+        ByteBuffer header = ByteBuffer.allocate(ref.headerLength());
+        while (header.hasRemaining() && ch.read(header, ref.offset() + RecordFormat.PRELUDE + header.position()) > 0) {
+          // read it whole
+        }
+        return ChunkTally.decode(RecordFormat.header(header.flip()).tally());
+      } catch (IOException | RuntimeException e) {
+        if (attempt < TALLY_ATTEMPTS && e instanceof IOException) continue;
+        report.accept("replay " + replayId + ": cannot read the tally of chunk " + ref.record().chunkIndex() + " ("
+            + e.getMessage() + "); its outcome leaves that chunk out until a later chunk or start-up reads it");
+        return null;
       }
-      return ChunkTally.decode(RecordFormat.header(header.flip()).tally());
-    } catch (IOException | RuntimeException e) {
-      report.accept("replay " + replayId + ": cannot read the tally of chunk " + ref.record().chunkIndex() + " ("
-          + e.getMessage() + "); its outcome leaves that chunk out");
-      return null;
     }
   }
+
+  private static final int TALLY_ATTEMPTS = 4;
 
   /** Removes the replay's files and directory; only names this class writes are touched. */
   void delete() throws IOException {

@@ -31,6 +31,8 @@ final class ReplayState {
   boolean deleted;
   /** How its match went, from the tallies of the chunks in {@link #chunks}. */
   Outcome outcome = Outcome.NONE;
+  /** Chunks {@link #outcome} folds: fewer than {@link #chunks} holds while a tally could not be read. */
+  int outcomeChunks;
   volatile ReplaySummary summary;
 
   ReplayState(String id) {
@@ -72,13 +74,31 @@ final class ReplayState {
     return old;
   }
 
+  /** An outcome and how many chunks' tallies it folds. */
+  record Folded(Outcome outcome, int chunks) {}
+
   /** Folds the outcome again from the tallies on disk: after a chunk was replaced or taken out. */
   void refold() {
-    outcome = refolded(-1, null);
+    take(refolded(-1, null));
+  }
+
+  void take(Folded f) {
+    outcome = f.outcome();
+    outcomeChunks = f.chunks();
+  }
+
+  /**
+   * The outcome with chunk {@code index} (not yet held) folded in: added to the current one when
+   * that folds every chunk, else folded again from disk (a tally that could not be read is tried
+   * again at each chunk until it is).
+   */
+  Folded plus(int index, ChunkTally tally) {
+    if (outcomeChunks == chunks.size()) return new Folded(outcome.plus(index, tally), outcomeChunks + 1);
+    return refolded(index, tally);
   }
 
   /** The outcome of the chunks held now, read from their tallies on disk, with chunk {@code index}'s replaced by {@code tally}. */
-  Outcome refolded(int index, ChunkTally tally) {
+  Folded refolded(int index, ChunkTally tally) {
     java.util.Map<Integer, ChunkTally> tallies = new java.util.HashMap<>();
     for (var e : chunks.entrySet()) {
       if (e.getKey() == index) continue;
@@ -86,7 +106,7 @@ final class ReplayState {
       if (t != null) tallies.put(e.getKey(), t);
     }
     if (tally != null) tallies.put(index, tally);
-    return Outcome.of(tallies);
+    return new Folded(Outcome.of(tallies), tallies.size());
   }
 
   ReplaySummary summarize() {
