@@ -135,11 +135,11 @@ public final class Cursor {
           }
         }
         if (data == null) continue;
-        if (!gzip && data.plainHeld()) {
-          writer.event(e.id(), name(e.kind()), data); // the push's own bytes: shared already, nothing to make
+        if (e.kind() == LogEvent.Kind.CHUNK && (gzip || !data.plainHeld())) {
+          writer.event(frames.chunk(e.id(), data, gzip)); // framed once for every viewer of this encoding
         } else {
-          writer.event(e.kind() == LogEvent.Kind.CHUNK ? frames.chunk(e.id(), data, gzip)
-              : WireFrame.of(e.id(), name(e.kind()), data, gzip));
+          // the payload's own shared parts, as they are: a push's bytes, a world (never a copy per viewer)
+          writer.event(e.id(), name(e.kind()), data);
         }
       }
     } catch (InterruptedException e) {

@@ -23,12 +23,14 @@ final class SseWriter {
     if (gzip) out.write(Payload.GZIP_HEADER);
   }
 
-  /** A plain event whose payload is held in memory: its bytes are written as they are, framed around. */
+  /**
+   * An event written from its payload's own parts (shared already: a push's bytes, a world's
+   * deflate blocks), with no copy made for this viewer.
+   */
   void event(long id, String name, Payload data) throws IOException {
-    if (gzip) throw new IllegalStateException("a gzip stream takes framed events only");
-    out.write(EventFormat.head(id, name));
-    data.writePlain(out);
-    out.write(EventFormat.END_BYTES);
+    write(Payload.small(EventFormat.head(id, name)));
+    write(data);
+    write(EventFormat.END_OF_EVENT);
     out.flush();
   }
 
