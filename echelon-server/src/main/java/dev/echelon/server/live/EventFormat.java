@@ -17,7 +17,7 @@ import java.util.List;
 public final class EventFormat {
   /** The first bytes of every stream: a reconnect delay for EventSource, and a comment. */
   static final byte[] PREAMBLE = ascii("retry: 1000\n: connected\n\n");
-  /** Written when idle so that a vanished viewer is noticed within a second. */
+  /** A probe's comment: a connection whose peer is gone fails the second of two. */
   static final byte[] PING = ascii(":\n");
   static final byte[] END_BYTES = ascii("\n\n");
   static final Payload END_OF_EVENT = Payload.small(END_BYTES);

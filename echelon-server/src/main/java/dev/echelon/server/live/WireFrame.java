@@ -26,16 +26,15 @@ record WireFrame(byte[] bytes, int crc32, long plainLength) {
         end.crc32(), end.plainLength());
     byte[] first = gzip ? Payload.stored(head) : head;
     byte[] last = gzip ? end.deflatedBytes() : EventFormat.END_BYTES;
-    long size = first.length + last.length + (gzip ? -1 : data.plainLength());
-    byte[] body = gzip ? data.deflatedBytes() : null; // no copy for a payload made in memory
-    if (gzip) size += 1 + body.length;
+    byte[] deflated = gzip ? data.deflatedBytes() : null; // no copy for a payload made in memory
+    long size = first.length + (gzip ? deflated.length : data.plainLength()) + last.length;
     if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("event " + id + " of " + size + " bytes is too big to frame");
     byte[] bytes = new byte[(int) size];
     System.arraycopy(first, 0, bytes, 0, first.length);
     int at = first.length;
     if (gzip) {
-      System.arraycopy(body, 0, bytes, at, body.length);
-      at += body.length;
+      System.arraycopy(deflated, 0, bytes, at, deflated.length);
+      at += deflated.length;
     } else {
       try {
         var into = new Into(bytes, at);
